@@ -1,0 +1,125 @@
+package dev.yawlmetrics.agent;
+
+import dev.yawlmetrics.agent.config.AgentConfig;
+import dev.yawlmetrics.agent.config.ConfigLoader;
+import dev.yawlmetrics.agent.config.InstrumentationName;
+import dev.yawlmetrics.agent.core.AgentLog;
+import dev.yawlmetrics.agent.core.AgentVersion;
+import dev.yawlmetrics.agent.core.DaemonThreads;
+import dev.yawlmetrics.agent.endpoint.MetricsEndpoint;
+import dev.yawlmetrics.agent.instrumentation.AgentContext;
+import dev.yawlmetrics.agent.instrumentation.ClassLoadGate;
+import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
+import dev.yawlmetrics.agent.instrumentation.Instrumentations;
+import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.SelfMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.lang.instrument.Instrumentation;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Entry point of {@code -javaagent:yawl-metrics-agent.jar[=key=value,...]}.
+ *
+ * <p>premain does the minimum on the engine's main thread: read the configuration, register the
+ * class-load gate (it must be in place before engine classes load), and start one daemon thread.
+ * That thread builds the registry, warms up Byte Buddy, opens the endpoint and runs each
+ * module's start-up work. Nothing here may throw into the JVM's start: every failure becomes one
+ * log line and the engine starts as if the agent were absent.
+ */
+public final class YawlMetricsAgent {
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+    private static volatile MetricsEndpoint endpoint;
+
+    private YawlMetricsAgent() {}
+
+    public static void premain(String args, Instrumentation inst) {
+        start(args, inst);
+    }
+
+    public static void agentmain(String args, Instrumentation inst) {
+        start(args, inst);
+    }
+
+    private static void start(String args, Instrumentation inst) {
+        try {
+            if (!STARTED.compareAndSet(false, true)) {
+                AgentLog.warn("agent already attached to this JVM; the second -javaagent is ignored");
+                return;
+            }
+            AgentConfig config = ConfigLoader.fromEnvironment(args);
+            AgentMetrics.configure(config);
+            for (String problem : config.problems()) {
+                AgentLog.warn(problem);
+            }
+            if (!config.enabled()) {
+                AgentLog.info("yawl-metrics-agent " + AgentVersion.VALUE
+                        + " disabled by yawl.metrics.enabled=false: nothing instrumented, no port opened");
+                return;
+            }
+            List<InstrumentationModule> modules = Instrumentations.enabled(config);
+            AgentLog.info(startupLine(config, modules));
+            ClassLoadGate gate = new ClassLoadGate(modules);
+            if (gate.hasTargets()) {
+                inst.addTransformer(gate, true);
+            }
+            DaemonThreads.start("yawl-metrics-init", () -> backgroundStart(config, modules, gate, inst));
+        } catch (Throwable t) {
+            AgentLog.error("agent failed to start; the engine continues without metrics: " + t);
+        }
+    }
+
+    private static void backgroundStart(AgentConfig config, List<InstrumentationModule> modules,
+                                        ClassLoadGate gate, Instrumentation inst) {
+        PrometheusMeterRegistry registry;
+        try {
+            registry = AgentMetrics.registry();
+        } catch (Throwable t) {
+            AgentLog.error("could not create the meter registry; no metrics will be served: " + t);
+            return;
+        }
+        try {
+            endpoint = MetricsEndpoint.start(config, registry);
+        } catch (Throwable t) {
+            AgentLog.error("metrics endpoint NOT started: " + t + "; the engine runs on without a metrics endpoint");
+        }
+        AgentContext context = new AgentContext(inst, config, registry);
+        for (InstrumentationModule m : modules) {
+            try {
+                m.onAgentStarted(context);
+            } catch (Throwable t) {
+                SelfMetrics.countTransformationError(m.name());
+                AgentLog.error(m.name().id() + ": start-up failed, this instrumentation stays inactive: " + t);
+            }
+        }
+        try {
+            gate.warmUp();
+            gate.retransformLoaded(inst);
+        } catch (Throwable t) {
+            AgentLog.error("could not prepare class transformation: " + t);
+        }
+    }
+
+    private static String startupLine(AgentConfig config, List<InstrumentationModule> modules) {
+        StringBuilder sb = new StringBuilder("yawl-metrics-agent ").append(AgentVersion.VALUE)
+                .append(" starting on Java ").append(System.getProperty("java.version"))
+                .append(": port=").append(config.port()).append(" path=").append(config.path())
+                .append(" instrumentations:");
+        for (InstrumentationName n : InstrumentationName.values()) {
+            boolean implemented = false;
+            for (InstrumentationModule m : Instrumentations.all()) {
+                implemented |= m.name() == n;
+            }
+            sb.append(' ').append(n.id()).append('=')
+              .append(!config.isEnabled(n) ? "off" : implemented ? "on" : "on(not available in this build)");
+        }
+        return sb.toString();
+    }
+
+    /** The bound port, for tests and the demo; -1 when the endpoint is not running. */
+    public static int boundPort() {
+        MetricsEndpoint e = endpoint;
+        return e == null ? -1 : e.port();
+    }
+}

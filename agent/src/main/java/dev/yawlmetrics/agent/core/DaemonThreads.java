@@ -1,0 +1,25 @@
+package dev.yawlmetrics.agent.core;
+
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Every thread the agent creates is a daemon: the agent must never keep the engine's JVM alive. */
+public final class DaemonThreads {
+    private DaemonThreads() {}
+
+    public static ThreadFactory factory(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    public static Thread start(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}

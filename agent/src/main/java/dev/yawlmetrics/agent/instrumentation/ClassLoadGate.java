@@ -1,0 +1,212 @@
+package dev.yawlmetrics.agent.instrumentation;
+
+import dev.yawlmetrics.agent.config.InstrumentationName;
+import dev.yawlmetrics.agent.core.AgentLog;
+import dev.yawlmetrics.agent.metrics.SelfMetrics;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.pool.TypePool;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The agent's only {@link ClassFileTransformer}. It sees every class the JVM loads, so it does
+ * nothing but a hash lookup of the class name until a target appears; Byte Buddy is built on the
+ * agent's start-up thread (or, if an engine class wins the race, on first use) and only ever
+ * asked about target classes.
+ *
+ * <p>Every failure is contained here: a transformation that throws leaves the class exactly as
+ * the engine compiled it, is logged once and counted in {@code yawl_agent_transformation_errors_total}.
+ */
+public final class ClassLoadGate implements ClassFileTransformer {
+    /** Target internal name (slashes) -> the instrumentations that rewrite it. */
+    private final Map<String, List<Target>> targetsByInternalName;
+    private final Object lock = new Object();
+    private volatile ByteBuddy byteBuddy;
+
+    static final class Target {
+        final InstrumentationName module;
+        final TypeInstrumentation type;
+
+        Target(InstrumentationName module, TypeInstrumentation type) {
+            this.module = module;
+            this.type = type;
+        }
+    }
+
+    public ClassLoadGate(List<InstrumentationModule> modules) {
+        Map<String, List<Target>> map = new LinkedHashMap<>();
+        for (InstrumentationModule m : modules) {
+            for (TypeInstrumentation t : m.typeInstrumentations()) {
+                map.computeIfAbsent(t.targetClassName().replace('.', '/'), k -> new ArrayList<>())
+                   .add(new Target(m.name(), t));
+            }
+        }
+        this.targetsByInternalName = Collections.unmodifiableMap(new HashMap<>(map));
+    }
+
+    public boolean isTarget(String binaryName) {
+        return targetsByInternalName.containsKey(binaryName.replace('.', '/'));
+    }
+
+    public boolean hasTargets() {
+        return !targetsByInternalName.isEmpty();
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        if (className == null) {
+            return null;
+        }
+        List<Target> targets = targetsByInternalName.get(className);
+        if (targets == null) {
+            return null;
+        }
+        String binaryName = className.replace('/', '.');
+        try {
+            return rewrite(binaryName, loader, classfileBuffer, targets);
+        } catch (Throwable t) {
+            for (Target target : targets) {
+                SelfMetrics.countTransformationError(target.module);
+            }
+            AgentLog.error("could not instrument " + binaryName + "; it runs unchanged: " + t);
+            return null;
+        }
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        return transform(null, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+    }
+
+    /**
+     * Byte Buddy used directly rather than through AgentBuilder: AgentBuilder's transformer is a
+     * generated class injected with sun.misc.Unsafe, which prints a deprecation warning on Java 25.
+     */
+    private byte[] rewrite(String binaryName, ClassLoader loader, byte[] classfile, List<Target> targets) {
+        ClassFileLocator locator = new ClassFileLocator.Compound(
+                ClassFileLocator.Simple.of(binaryName, classfile),
+                loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
+        TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
+        TypeDescription type = pool.describe(binaryName).resolve();
+        DynamicType.Builder<?> builder = byteBuddy().redefine(type, locator);
+        List<Target> applied = new ArrayList<>();
+        for (Target target : targets) {
+            String drift = target.type.checkShape(type);
+            if (drift != null) {
+                SelfMetrics.countSkipped(target.module);
+                AgentLog.warn(target.module.id() + ": left " + binaryName + " unchanged because its shape drifted ("
+                        + drift + "); yawl_agent_instrumentation_applied{instrumentation=\"" + target.module.id()
+                        + "\"} stays 0 for this class");
+                continue;
+            }
+            builder = target.type.transform(builder, type, loader);
+            applied.add(target);
+        }
+        if (applied.isEmpty()) {
+            return null;
+        }
+        byte[] out = builder.make(pool).getBytes();
+        for (Target target : applied) {
+            SelfMetrics.markApplied(target.module);
+            AgentLog.info(target.module.id() + ": instrumented " + binaryName
+                    + (loader == null ? " (bootstrap class loader)" : " (loader " + loader.getClass().getName() + ")"));
+        }
+        return out;
+    }
+
+    /**
+     * Loads Byte Buddy's transformation path now by rewriting a class of our own, so the first
+     * engine class to be instrumented does not pay for loading Byte Buddy (the start-up thread
+     * calls this; engine threads normally never do).
+     */
+    public void warmUp() {
+        if (!hasTargets()) {
+            return;
+        }
+        try {
+            String name = WarmUp.class.getName();
+            ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(ClassLoadGate.class.getClassLoader());
+            TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
+            TypeDescription type = pool.describe(name).resolve();
+            byteBuddy().redefine(type, locator)
+                    .visit(net.bytebuddy.asm.Advice.to(WarmUp.Advice.class).on(net.bytebuddy.matcher.ElementMatchers.named("run")))
+                    .make(pool).getBytes();
+        } catch (Throwable t) {
+            AgentLog.debug("warm-up failed (harmless): " + t);
+        }
+    }
+
+    /** Never loaded for real; only its class file is rewritten by {@link #warmUp()}. */
+    static final class WarmUp {
+        static long run() {
+            return 0;
+        }
+
+        static final class Advice {
+            @net.bytebuddy.asm.Advice.OnMethodEnter(suppress = Throwable.class)
+            static long enter() {
+                return System.nanoTime();
+            }
+        }
+    }
+
+    private ByteBuddy byteBuddy() {
+        ByteBuddy b = byteBuddy;
+        if (b == null) {
+            synchronized (lock) {
+                b = byteBuddy;
+                if (b == null) {
+                    // No auxiliary members, no type validation: the rewritten class has exactly
+                    // the engine's members, which is what retransformation requires.
+                    b = new ByteBuddy()
+                            .with(TypeValidation.DISABLED)
+                            .with(Implementation.Context.Disabled.Factory.INSTANCE)
+                            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
+                    byteBuddy = b;
+                }
+            }
+        }
+        return b;
+    }
+
+    /** Retransforms targets that were already loaded when the agent arrived (late attach, early loads). */
+    public void retransformLoaded(Instrumentation inst) {
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            List<Target> targets = targetsByInternalName.get(c.getName().replace('.', '/'));
+            if (targets == null || !inst.isModifiableClass(c)) {
+                continue;
+            }
+            boolean allApplied = true;
+            for (Target t : targets) {
+                allApplied &= SelfMetrics.isApplied(t.module);
+            }
+            if (!allApplied) {
+                loaded.add(c);
+            }
+        }
+        for (Class<?> c : loaded) {
+            try {
+                inst.retransformClasses(c);
+            } catch (Throwable t) {
+                AgentLog.error("could not retransform already-loaded " + c.getName() + "; it runs unchanged: " + t);
+            }
+        }
+    }
+}

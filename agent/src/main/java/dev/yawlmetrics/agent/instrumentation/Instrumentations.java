@@ -1,0 +1,27 @@
+package dev.yawlmetrics.agent.instrumentation;
+
+import dev.yawlmetrics.agent.config.AgentConfig;
+import dev.yawlmetrics.agent.marketplace.MarketplaceInstrumentation;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The one list of instrumentations. Add a module here and nowhere else. */
+public final class Instrumentations {
+    private Instrumentations() {}
+
+    public static List<InstrumentationModule> all() {
+        return List.of(
+                new MarketplaceInstrumentation());
+    }
+
+    public static List<InstrumentationModule> enabled(AgentConfig config) {
+        List<InstrumentationModule> out = new ArrayList<>();
+        for (InstrumentationModule m : all()) {
+            if (config.isEnabled(m.name())) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+}

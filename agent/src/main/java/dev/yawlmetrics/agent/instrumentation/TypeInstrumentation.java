@@ -1,0 +1,24 @@
+package dev.yawlmetrics.agent.instrumentation;
+
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+
+/**
+ * Rewrites one engine class, named exactly: the agent's class-load gate compares names before
+ * Byte Buddy is even loaded, so a JVM that never loads a target pays nothing for it.
+ */
+public interface TypeInstrumentation {
+    /** Fully qualified binary name, e.g. {@code org.yawlfoundation...AgentMarketplace}. */
+    String targetClassName();
+
+    /**
+     * Checks that the loaded class still has the members the advice relies on.
+     *
+     * @return null when the class can be instrumented, otherwise one sentence saying what drifted
+     *         (the class is then loaded unchanged, and the reason is logged and counted)
+     */
+    String checkShape(TypeDescription type);
+
+    /** Adds the advice. Only called when {@link #checkShape} returned null. */
+    DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader);
+}

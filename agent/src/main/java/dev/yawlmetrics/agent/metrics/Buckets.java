@@ -1,0 +1,20 @@
+package dev.yawlmetrics.agent.metrics;
+
+/**
+ * Explicit histogram buckets, in milliseconds. Each set contains every threshold that an alert or
+ * SLO of the shipped rules uses, so {@code histogram_quantile} can answer exactly at the line
+ * that matters: 10 ms (marketplace SLO), 100 ms (heartbeat and etcd), 200 and 500 ms (HTTP client).
+ */
+public final class Buckets {
+    private Buckets() {}
+
+    /** General latency, 0.5 ms .. 10 s. */
+    public static final double[] LATENCY_MS = {
+        0.5, 1, 2.5, 5, 10, 25, 50, 100, 200, 250, 500, 1000, 2500, 5000, 10000
+    };
+
+    /** Sleeps and state durations, which span milliseconds to minutes. */
+    public static final double[] LONG_MS = {
+        1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000, 300000, 600000
+    };
+}

@@ -1,0 +1,86 @@
+package dev.yawlmetrics.agent.metrics;
+
+/**
+ * The one place that owns metric names. Names are Micrometer names (dots); the comment beside
+ * each is what Prometheus sees, which is what rules and dashboards use. Micrometer's Prometheus
+ * registry appends {@code _total} to counters and strips suffixes reserved by OpenMetrics
+ * ({@code created}, {@code info}, {@code total}, {@code bucket}) from base names, so no name here
+ * ends in one of those except the info gauge (checked by MetricNamesTest against a real scrape).
+ *
+ * <p>Histograms are in milliseconds and carry {@code _ms} in their name; they are recorded as
+ * DistributionSummary with explicit buckets (see {@link Buckets}), never with a base unit, which
+ * would append a second unit suffix.
+ */
+public final class MetricNames {
+    private MetricNames() {}
+
+    // --- the agent's own health -------------------------------------------------------------
+    /** yawl_agent_info{version} = 1. */
+    public static final String AGENT_INFO = "yawl.agent.info";
+    /** yawl_agent_instrumentation_enabled{instrumentation} = 0|1, from configuration. */
+    public static final String INSTRUMENTATION_ENABLED = "yawl.agent.instrumentation.enabled";
+    /** yawl_agent_instrumentation_applied{instrumentation} = 1 once a target was transformed. */
+    public static final String INSTRUMENTATION_APPLIED = "yawl.agent.instrumentation.applied";
+    /** yawl_agent_instrumentation_skipped_total{instrumentation}: target loaded, shape drifted. */
+    public static final String INSTRUMENTATION_SKIPPED = "yawl.agent.instrumentation.skipped";
+    /** yawl_agent_transformation_errors_total{instrumentation}. */
+    public static final String TRANSFORMATION_ERRORS = "yawl.agent.transformation.errors";
+    /** yawl_agent_recording_errors_total{instrumentation}: exceptions swallowed while recording. */
+    public static final String RECORDING_ERRORS = "yawl.agent.recording.errors";
+    /** yawl_agent_config_errors_total: bad or unknown settings found at start-up. */
+    public static final String CONFIG_ERRORS = "yawl.agent.config.errors";
+
+    // --- heartbeat (EtcdAgentRegistryClient renewals) ----------------------------------------
+    public static final String HEARTBEAT_LATENCY = "yawl.heartbeat.latency_ms";
+    public static final String HEARTBEAT_RENEWAL = "yawl.heartbeat.renewal_success";
+    public static final String HEARTBEAT_TASK_COUNT = "yawl.heartbeat.executor.task_count";
+    public static final String HEARTBEAT_QUEUE_DEPTH = "yawl.heartbeat.executor.queue_depth";
+    public static final String HEARTBEAT_ACTIVE_THREADS = "yawl.heartbeat.executor.active_threads";
+    public static final String HEARTBEAT_LATENESS = "yawl.heartbeat.renewal_lateness_ms";
+    public static final String AGENT_RECONNECTS = "yawl.agent.reconnect_count";
+
+    // --- etcd (client side) -----------------------------------------------------------------
+    public static final String ETCD_QUERY_LATENCY = "yawl.etcd.query_latency_ms";
+    public static final String ETCD_REQUESTS = "yawl.etcd.requests";
+
+    // --- marketplace ------------------------------------------------------------------------
+    /** yawl_marketplace_query_latency_ms{query}. */
+    public static final String MARKETPLACE_QUERY_LATENCY = "yawl.marketplace.query_latency_ms";
+    public static final String MARKETPLACE_LIVENESS_FILTER = "yawl.marketplace.liveness_filter_duration_ms";
+    public static final String MARKETPLACE_LIVE_AGENTS = "yawl.marketplace.live_agents_count";
+    public static final String MARKETPLACE_LISTINGS = "yawl.marketplace.listings";
+    public static final String MARKETPLACE_INDEX_SIZE = "yawl.marketplace.liveness_index_size";
+    public static final String MARKETPLACE_INDEX_SYNC = "yawl.marketplace.index_sync_time_ms";
+    public static final String MARKETPLACE_PUBLISH = "yawl.marketplace.publish_count";
+    public static final String MARKETPLACE_HEARTBEAT = "yawl.marketplace.heartbeat_count";
+    public static final String MARKETPLACE_UNPUBLISH = "yawl.marketplace.unpublish_count";
+
+    // --- lifecycle --------------------------------------------------------------------------
+    /** Not "yawl.agent.created": Micrometer strips "created" and the name collides with yawl_agent_info. */
+    public static final String AGENT_CREATIONS = "yawl.agent.creations";
+    public static final String AGENT_STOPPED = "yawl.agent.stopped";
+    public static final String AGENT_CREATE_FAILURES = "yawl.agent.create_failures";
+    public static final String AGENT_STATE_TRANSITIONS = "yawl.agent.state_transitions";
+    public static final String AGENT_STATE_DURATION = "yawl.agent.state_duration_ms";
+    public static final String AGENT_LIVE = "yawl.agent.live";
+    public static final String AGENT_DISCOVERY_ATTEMPTS = "yawl.agent.discovery_attempts";
+    public static final String AGENT_CHECKOUTS = "yawl.agent.work_item_checkout_count";
+    public static final String AGENT_CHECKINS = "yawl.agent.work_item_checkin_count";
+
+    // --- discovery backoff ------------------------------------------------------------------
+    public static final String AGENT_BACKOFF_LEVEL = "yawl.agent.backoff_level";
+    public static final String AGENT_BACKOFF_LEVEL_AGENTS = "yawl.agent.backoff_level_agents";
+    public static final String BACKOFF_SLEEP = "yawl.discovery.backoff_sleep_time_ms";
+    public static final String BACKOFF_CYCLES = "yawl.discovery.backoff_cycles";
+    public static final String AGENTS_IN_BACKOFF = "yawl.discovery.agents_in_backoff";
+    public static final String EMPTY_RESULT_CONSECUTIVE = "yawl.discovery.empty_result_consecutive";
+    public static final String POLLING_LOAD_REDUCTION = "yawl.discovery.polling_load_reduction_percent";
+
+    // --- java.net.http client ---------------------------------------------------------------
+    public static final String HTTP_REQUESTS_SENT = "yawl.http.client.requests_sent";
+    public static final String HTTP_REQUEST_LATENCY = "yawl.http.client.request_latency_ms";
+    public static final String HTTP_CONNECTIONS_ACTIVE = "yawl.http.client.connections_active";
+    public static final String HTTP_CONNECTIONS_PENDING = "yawl.http.client.connections_pending";
+    public static final String HTTP_TIMEOUTS = "yawl.http.client.connection_timeout_count";
+    public static final String HTTP_POOL_UTILIZATION = "yawl.http.client.pool_utilization_percent";
+}
