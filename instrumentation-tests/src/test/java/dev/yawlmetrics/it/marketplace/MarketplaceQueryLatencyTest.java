@@ -1,8 +1,8 @@
 package dev.yawlmetrics.it.marketplace;
 
 import dev.yawlmetrics.fixtures.hosts.MarketplaceHost;
-import dev.yawlmetrics.it.support.AgentJvm;
-import dev.yawlmetrics.it.support.Scrape;
+import dev.yawlmetrics.testsupport.AgentJvm;
+import dev.yawlmetrics.testsupport.Scrape;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

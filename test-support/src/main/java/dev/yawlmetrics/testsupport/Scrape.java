@@ -1,4 +1,4 @@
-package dev.yawlmetrics.it.support;
+package dev.yawlmetrics.testsupport;
 
 import java.util.ArrayList;
 import java.util.Collections;

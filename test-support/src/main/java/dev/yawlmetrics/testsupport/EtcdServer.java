@@ -1,0 +1,74 @@
+package dev.yawlmetrics.testsupport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real etcd (Debian's etcd-server, 3.4) on loopback with a private data dir and free client and
+ * peer ports. {@link #stop()} and {@link #start()} keep the data dir, so a test can take etcd
+ * away mid-run and bring the same member back.
+ */
+public final class EtcdServer extends ExternalProcess {
+    private final Path binary;
+    private final int clientPort;
+    private final int peerPort;
+
+    private EtcdServer(Path binary) throws IOException {
+        super("etcd");
+        this.binary = binary;
+        this.clientPort = FreePorts.next();
+        this.peerPort = FreePorts.next();
+    }
+
+    /** Starts etcd, or fails (CI) / skips loudly (not CI) when it is not installed. */
+    public static EtcdServer startNew() throws Exception {
+        EtcdServer etcd = new EtcdServer(Tools.require("etcd", "etcd-server"));
+        etcd.start();
+        return etcd;
+    }
+
+    public void start() throws Exception {
+        String client = "http://127.0.0.1:" + clientPort;
+        String peer = "http://127.0.0.1:" + peerPort;
+        launch(List.of(binary.toString(), "--name", "t", "--data-dir", dir.resolve("data").toString(),
+                "--listen-client-urls", client, "--advertise-client-urls", client,
+                "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+                "--initial-cluster", "t=" + peer, "--log-outputs", "stderr", "--logger", "zap"));
+        awaitHttp200(client + "/health", Duration.ofSeconds(30));
+    }
+
+    public String clientUrl() {
+        return "http://127.0.0.1:" + clientPort;
+    }
+
+    public int clientPort() {
+        return clientPort;
+    }
+
+    /** POSTs JSON to an etcd v3 gRPC-gateway path (e.g. /v3/lease/grant) and returns the body. */
+    public String post(String path, String json) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(clientUrl() + path))
+                .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 400) {
+            throw new AssertionError("etcd " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    /** Grants a lease with a client-chosen id, which is what the engine's client needs to publish. */
+    public void grantLease(long id, long ttlSeconds) throws Exception {
+        post("/v3/lease/grant", "{\"TTL\": " + ttlSeconds + ", \"ID\": " + id + "}");
+    }
+
+    /** etcd's own Prometheus metrics. */
+    public String metrics() throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(clientUrl() + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test of yawl-metrics-agent: unit tests, forked-JVM instrumentation tests against a
+# real etcd, promtool/amtool checks and the live Prometheus tests, then the benchmarks in smoke mode.
+# Installs what is missing when it can (Debian packages, as root). .ci/run calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
+command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
+command -v prometheus-node-exporter >/dev/null 2>&1 || need+=(prometheus-node-exporter)
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "test.sh: WARNING: missing ${need[*]} and cannot install them (not root or no apt-get); tests that need them will be skipped loudly (or fail under CI=true)" >&2
+  fi
+fi
+
+if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q '"25'; then
+  for j in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk /usr/lib/jvm/java-25-openjdk-amd64; do
+    if [ -x "$j/bin/java" ]; then export JAVA_HOME="$j"; break; fi
+  done
+fi
+echo "test.sh: JAVA_HOME=${JAVA_HOME:-unset}"
+export MAVEN_OPTS="${MAVEN_OPTS:-} -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+
+mvn -B -ntp verify "$@"
