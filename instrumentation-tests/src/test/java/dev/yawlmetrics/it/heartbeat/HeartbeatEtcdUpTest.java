@@ -22,9 +22,8 @@ class HeartbeatEtcdUpTest {
             String c = jvm.command("client " + etcd.clientUrl() + " 60");
             assertEquals("5", jvm.command("register " + c + " agent 5"));
             await(jvm, Duration.ofSeconds(30), "15 renewals", s -> s.value(TASKS) >= 15);
-            jvm.command("close " + c); // stop renewals so every counter below is final
-            Thread.sleep(300);
-            Scrape s = jvm.scrape();
+            jvm.command("unregister-all " + c); // stop renewals (running ones finish) so every counter below is final
+            Scrape s = settle(jvm);
 
             double tasks = s.value(TASKS);
             assertTrue(tasks >= 15, s.text());

@@ -40,6 +40,22 @@ final class Registry {
         return s;
     }
 
+    /** After renewals were cancelled: waits until the counters stop moving (a running renewal finished). */
+    static Scrape settle(AgentJvm jvm) throws Exception {
+        Scrape before = jvm.scrape();
+        for (int i = 0; i < 50; i++) {
+            Thread.sleep(300);
+            Scrape after = jvm.scrape();
+            if (after.value(TASKS) == before.value(TASKS)
+                    && after.value(ETCD_LATENCY + "_count", "query_type", "heartbeat")
+                    == before.value(ETCD_LATENCY + "_count", "query_type", "heartbeat")) {
+                return after;
+            }
+            before = after;
+        }
+        throw new AssertionError("renewals never stopped:\n" + before.text());
+    }
+
     static double renewals(Scrape s, String outcome) {
         return s.value(RENEWALS, "outcome", outcome);
     }
