@@ -87,4 +87,18 @@ class HeartbeatEtcdUpTest {
             assertEquals(0.0, renewals(heartbeatOnly, "error"));
         }
     }
+
+    @Test
+    void aClientWhoseLoaderCannotSeeTheAgentBehavesExactlyAsWithoutTheAgent() throws Exception {
+        try (EtcdServer etcd = EtcdServer.startNew();
+             AgentJvm plain = host(100).withoutAgent().start();
+             AgentJvm jvm = host(100).start().awaitReady()) {
+            etcd.grantLease(60, 60);
+            plain.awaitStdout("HOST READY"::equals, Duration.ofSeconds(60));
+            String expected = plain.command("isolated-register " + etcd.clientUrl() + " 60 3");
+            assertEquals("registered=3 error=none", expected);
+            assertEquals(expected, jvm.command("isolated-register " + etcd.clientUrl() + " 60 3"));
+            assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("cannot see the agent")), jvm.describe());
+        }
+    }
 }
