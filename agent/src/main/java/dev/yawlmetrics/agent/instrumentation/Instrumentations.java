@@ -1,6 +1,8 @@
 package dev.yawlmetrics.agent.instrumentation;
 
 import dev.yawlmetrics.agent.config.AgentConfig;
+import dev.yawlmetrics.agent.httpclient.HttpClientInstrumentation;
+import dev.yawlmetrics.agent.jvm.JvmInstrumentation;
 import dev.yawlmetrics.agent.marketplace.MarketplaceInstrumentation;
 
 import java.util.ArrayList;
@@ -12,7 +14,9 @@ public final class Instrumentations {
 
     public static List<InstrumentationModule> all() {
         return List.of(
-                new MarketplaceInstrumentation());
+                new MarketplaceInstrumentation(),
+                new HttpClientInstrumentation(),
+                new JvmInstrumentation());
     }
 
     public static List<InstrumentationModule> enabled(AgentConfig config) {
