@@ -95,6 +95,21 @@ class HttpClientRequestsTest {
     }
 
     @Test
+    void clientLoadedBeforeTheBridgeExistsIsInstrumentedByRetransformation() throws Exception {
+        try (AgentJvm jvm = AgentJvm.builder(HttpClientHost.class).sysProp("yawl.metrics.debug", "true")
+                .args("early").start().awaitReady()) {
+            awaitValue(jvm, "yawl_agent_instrumentation_applied", 1.0, "instrumentation", "httpclient");
+            assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("HttpClientImpl loaded before the module was ready")),
+                    "the early path was not taken:\n" + jvm.describe());
+            assertEquals("200=3", jvm.command("send async virtual fast 3"));
+            Scrape s = jvm.scrape();
+            assertEquals(3.0, s.value(SENT, "method", "GET", "status_class", "2xx"), s.text());
+            assertEquals(0.0, s.value("yawl_http_client_connections_active"));
+            assertNoJvmWarnings(jvm);
+        }
+    }
+
+    @Test
     void switchedOffLeavesTheJdkClientAlone() throws Exception {
         try (AgentJvm jvm = AgentJvm.builder(HttpClientHost.class)
                 .sysProp("yawl.instrumentation.httpclient.enabled", "false").start().awaitReady()) {
@@ -112,14 +127,14 @@ class HttpClientRequestsTest {
         assertTrue(bad.isEmpty(), "JVM warnings on stderr: " + bad + "\n" + jvm.describe());
     }
 
-    static Scrape awaitValue(AgentJvm jvm, String name, double expected) throws Exception {
+    static Scrape awaitValue(AgentJvm jvm, String name, double expected, String... labels) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         Scrape s = jvm.scrape();
-        while (s.value(name) != expected && System.nanoTime() < deadline) {
+        while (s.value(name, labels) != expected && System.nanoTime() < deadline) {
             Thread.sleep(50);
             s = jvm.scrape();
         }
-        assertEquals(expected, s.value(name), s.text());
+        assertEquals(expected, s.value(name, labels), s.text());
         return s;
     }
 }
