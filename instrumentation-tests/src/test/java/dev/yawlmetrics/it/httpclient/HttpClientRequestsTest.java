@@ -1,12 +1,18 @@
 package dev.yawlmetrics.it.httpclient;
 
 import dev.yawlmetrics.fixtures.hosts.HttpClientHost;
+import dev.yawlmetrics.fixtures.hosts.PreloadHttpClientAgent;
 import dev.yawlmetrics.testsupport.AgentJvm;
 import dev.yawlmetrics.testsupport.Scrape;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,13 +100,22 @@ class HttpClientRequestsTest {
         }
     }
 
+    /**
+     * HttpClientImpl already loaded (and used) when our agent starts: a preloading agent runs
+     * first. The class is instrumented by the start-up thread's retransformation. (The related
+     * "loaded while the bridge does not exist yet" path is the gate's ready() check, unit-tested
+     * in ClassLoadGateReadyTest: in forked JVMs our start-up thread wins that race every time.)
+     */
     @Test
-    void clientLoadedBeforeTheBridgeExistsIsInstrumentedByRetransformation() throws Exception {
-        try (AgentJvm jvm = AgentJvm.builder(HttpClientHost.class).sysProp("yawl.metrics.debug", "true")
-                .args("early").start().awaitReady()) {
+    void clientLoadedBeforeTheAgentIsInstrumentedByRetransformation() throws Exception {
+        try (AgentJvm jvm = AgentJvm.builder(HttpClientHost.class).withoutAgent()
+                .jvmArg("-javaagent:" + preloadAgentJar())
+                .jvmArg("-javaagent:" + AgentJvm.agentJar() + "=port=0,host=127.0.0.1")
+                .start().awaitReady()) {
             awaitValue(jvm, "yawl_agent_instrumentation_applied", 1.0, "instrumentation", "httpclient");
-            assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("HttpClientImpl loaded before the module was ready")),
-                    "the early path was not taken:\n" + jvm.describe());
+            assertTrue(jvm.stderr().indexOf("preload agent: HttpClientImpl loaded")
+                    < jvm.stderr().stream().filter(l -> l.contains("starting on Java")).findFirst().map(jvm.stderr()::indexOf).orElse(-1),
+                    "the preload agent did not run first:\n" + jvm.describe());
             assertEquals("200=3", jvm.command("send async virtual fast 3"));
             Scrape s = jvm.scrape();
             assertEquals(3.0, s.value(SENT, "method", "GET", "status_class", "2xx"), s.text());
@@ -118,6 +133,19 @@ class HttpClientRequestsTest {
             assertTrue(s.find(SENT).isEmpty(), s.text());
             assertEquals(0.0, s.value("yawl_agent_instrumentation_applied", "instrumentation", "httpclient"));
         }
+    }
+
+    /** A manifest-only agent jar: its Premain-Class is found on the host's class path. */
+    static Path preloadAgentJar() throws Exception {
+        Path jar = Files.createTempFile("preload-agent", ".jar");
+        jar.toFile().deleteOnExit();
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", PreloadHttpClientAgent.class.getName());
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.flush();
+        }
+        return jar;
     }
 
     /** The bridge needs no boot class path and no Unsafe: the JVM prints no warning at all. */
