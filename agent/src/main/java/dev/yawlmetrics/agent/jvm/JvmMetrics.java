@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -63,9 +62,10 @@ public final class JvmMetrics implements AutoCloseable {
                 if (!MetricNames.JVM_GC_PAUSE.equals(id.getName())) {
                     return config;
                 }
+                // Timer SLOs are given in the timer's base time unit, nanoseconds.
                 double[] nanos = new double[GC_PAUSE_BUCKETS_SECONDS.length];
                 for (int i = 0; i < nanos.length; i++) {
-                    nanos[i] = (double) Duration.ofNanos((long) (GC_PAUSE_BUCKETS_SECONDS[i] * 1e9)).toNanos();
+                    nanos[i] = Math.rint(GC_PAUSE_BUCKETS_SECONDS[i] * 1e9);
                 }
                 return DistributionStatisticConfig.builder().serviceLevelObjectives(nanos).build().merge(config);
             }

@@ -67,7 +67,7 @@ class HttpClientRequestsTest {
     void inFlightRequestsAreVisibleAndCancelledOnesAreNotLeftInFlight() throws Exception {
         try (AgentJvm jvm = AgentJvm.builder(HttpClientHost.class)
                 .sysProp("yawl.instrumentation.httpclient.capacity", "8").start().awaitReady()) {
-            // Four requests to /hang (4 s) without a timeout, left running in the background.
+            // Four requests to /hang (3 s) without a timeout, left running in the background.
             assertEquals("started=4", jvm.command("background 4"));
             Scrape during = awaitValue(jvm, "yawl_http_client_connections_active", 4.0);
             assertEquals(50.0, during.value("yawl_http_client_pool_utilization_percent"), during.text());
@@ -77,7 +77,7 @@ class HttpClientRequestsTest {
             // Cancelling the caller's future ends the request for the metrics at once.
             Scrape cancelled = awaitValue(jvm, "yawl_http_client_connections_active", 1.0);
             assertEquals(3.0, cancelled.value(SENT, "method", "GET", "status_class", "none"), cancelled.text());
-            // The one left running completes with its 200 after 4 s.
+            // The one left running completes with its 200 after 3 s.
             Scrape after = awaitValue(jvm, "yawl_http_client_connections_active", 0.0);
             assertEquals(0.0, after.value("yawl_http_client_connections_pending"));
             assertEquals(4.0, after.sum(SENT), after.text());
