@@ -112,6 +112,11 @@ public final class ClassLoadGate implements ClassFileTransformer {
         DynamicType.Builder<?> builder = byteBuddy().redefine(type, locator);
         List<Target> applied = new ArrayList<>();
         for (Target target : targets) {
+            if (!target.type.ready()) {
+                AgentLog.debug(target.module.id() + ": " + binaryName + " loaded before the module was ready;"
+                        + " it is instrumented by retransformation once the agent has started");
+                continue;
+            }
             String drift = target.type.checkShape(type);
             if (drift != null) {
                 SelfMetrics.countSkipped(target.module);

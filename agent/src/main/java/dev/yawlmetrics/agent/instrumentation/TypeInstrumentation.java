@@ -19,6 +19,16 @@ public interface TypeInstrumentation {
      */
     String checkShape(TypeDescription type);
 
+    /**
+     * False while something the advice needs at run time does not exist yet (e.g. a bridge class
+     * that the module defines in {@link InstrumentationModule#onAgentStarted}). The gate then
+     * loads the class unchanged without counting it as skipped, and the start-up thread's
+     * retransformation of already-loaded targets instruments it once the module is ready.
+     */
+    default boolean ready() {
+        return true;
+    }
+
     /** Adds the advice. Only called when {@link #checkShape} returned null. */
     DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader);
 }
