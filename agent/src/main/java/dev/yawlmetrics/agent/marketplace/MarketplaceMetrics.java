@@ -8,7 +8,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -20,7 +23,6 @@ public final class MarketplaceMetrics {
     private final MeterRegistry registry;
     private final MarketplaceInstances instances;
     private final DistributionSummary[] queryLatency = new DistributionSummary[MarketplaceQuery.ALL.length];
-    private final DistributionSummary livenessFilter;
     private final DistributionSummary[] indexSync = new DistributionSummary[IndexOperation.ALL.length];
     private final Counter publishSuccess;
     private final Counter publishRejected;
@@ -29,6 +31,18 @@ public final class MarketplaceMetrics {
     private final Counter unpublish;
     private volatile boolean indexGaugeRegistered;
 
+    /**
+     * {@link Buckets#LATENCY_MS} without its fractional bounds (0.5, 2.5): Micrometer 1.17's
+     * fixed-boundary histogram records {@code Math.ceil(value)}, so a fractional bound never
+     * counts what it claims (0.3 ms lands in le=1, 2.2 ms in le=5). Integer bounds stay exact,
+     * the 10 ms SLO line included.
+     */
+    static final double[] BUCKETS_MS = integerBounds(Buckets.LATENCY_MS);
+
+    static double[] integerBounds(double[] bounds) {
+        return java.util.Arrays.stream(bounds).filter(b -> b == Math.rint(b)).toArray();
+    }
+
     public MarketplaceMetrics(MeterRegistry registry) {
         this(registry, new MarketplaceInstances());
     }
@@ -36,23 +50,29 @@ public final class MarketplaceMetrics {
     MarketplaceMetrics(MeterRegistry registry, MarketplaceInstances instances) {
         this.registry = registry;
         this.instances = instances;
+        List<DistributionSummary> livenessConsumers = new ArrayList<>();
         for (MarketplaceQuery q : MarketplaceQuery.ALL) {
             queryLatency[q.ordinal()] = DistributionSummary.builder(MetricNames.MARKETPLACE_QUERY_LATENCY)
                     .description("Duration of each public AgentMarketplace query, whole call including its stream's terminal operation, ms")
                     .tag("query", q.label())
-                    .serviceLevelObjectives(Buckets.LATENCY_MS)
+                    .serviceLevelObjectives(BUCKETS_MS)
                     .register(registry);
+            if (q.consumesLivenessFilter) {
+                livenessConsumers.add(queryLatency[q.ordinal()]);
+            }
         }
-        livenessFilter = DistributionSummary.builder(MetricNames.MARKETPLACE_LIVENESS_FILTER)
-                .description("Duration of each AgentMarketplace query that consumes the lazy liveListings() stream, "
-                        + "from entry to return: the liveness filtering runs inside it (terminal operation), ms")
-                .serviceLevelObjectives(Buckets.FINE_LATENCY_MS)
-                .register(registry);
+        if (registry instanceof PrometheusMeterRegistry) {
+            ((PrometheusMeterRegistry) registry).getPrometheusRegistry().register(new LivenessFilterHistogram(
+                    MetricNames.MARKETPLACE_LIVENESS_FILTER.replace('.', '_'),
+                    "Duration of each AgentMarketplace query that consumes the lazy liveListings() stream, from entry "
+                            + "to return (the liveness filtering runs inside it, in the terminal operation), ms",
+                    BUCKETS_MS, livenessConsumers, "query"));
+        }
         for (IndexOperation op : IndexOperation.ALL) {
             indexSync[op.ordinal()] = DistributionSummary.builder(MetricNames.MARKETPLACE_INDEX_SYNC)
                     .description("Duration of the index-maintaining AgentMarketplace calls publish/unpublish/heartbeat, ms")
                     .tag("operation", op.label())
-                    .serviceLevelObjectives(Buckets.LATENCY_MS)
+                    .serviceLevelObjectives(BUCKETS_MS)
                     .register(registry);
         }
         publishSuccess = publishCounter("success");
@@ -116,12 +136,9 @@ public final class MarketplaceMetrics {
         return instances;
     }
 
+    /** One record: the liveness-filter histogram is derived from these at scrape time. */
     public void recordQuery(MarketplaceQuery query, long nanos) {
-        double ms = nanos / 1_000_000.0;
-        queryLatency[query.ordinal()].record(ms);
-        if (query.consumesLivenessFilter) {
-            livenessFilter.record(ms);
-        }
+        queryLatency[query.ordinal()].record(nanos / 1_000_000.0);
     }
 
     public void recordIndexSync(IndexOperation op, long nanos) {

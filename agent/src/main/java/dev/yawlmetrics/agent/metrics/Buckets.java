@@ -17,12 +17,4 @@ public final class Buckets {
     public static final double[] LONG_MS = {
         1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000, 300000, 600000
     };
-
-    /**
-     * In-memory scans that are microseconds when healthy and milliseconds when they degrade
-     * (marketplace liveness filter: O(K) vs O(N)), 10 µs .. 10 s; includes the 10 ms SLO line.
-     */
-    public static final double[] FINE_LATENCY_MS = {
-        0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000
-    };
 }

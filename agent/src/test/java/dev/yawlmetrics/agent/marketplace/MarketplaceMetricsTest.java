@@ -51,6 +51,8 @@ class MarketplaceMetricsTest {
         m.track(market);
         m.recordQuery(MarketplaceQuery.NAMESPACE, 2_000_000);
         m.recordQuery(MarketplaceQuery.BY_ID, 1_000_000);
+        m.recordQuery(MarketplaceQuery.LIVE_COUNT, 30_000);
+        m.recordQuery(MarketplaceQuery.ALL_LIVE, 40_000_000);
         m.recordIndexSync(IndexOperation.HEARTBEAT, 500_000);
         m.countPublish(true);
         m.countPublish(false);
@@ -66,11 +68,15 @@ class MarketplaceMetricsTest {
                 "yawl_marketplace_query_latency_ms_count{query=\"namespace\"} 1",
                 "yawl_marketplace_query_latency_ms_count{query=\"by_id\"} 1",
                 "yawl_marketplace_query_latency_ms_bucket{query=\"namespace\",le=\"10.0\"} 1",
-                // namespace consumes liveListings(), by_id does not
-                "yawl_marketplace_liveness_filter_duration_ms_count 1",
-                "yawl_marketplace_liveness_filter_duration_ms_sum 2.0",
-                "yawl_marketplace_liveness_filter_duration_ms_bucket{le=\"0.01\"} 0",
-                "yawl_marketplace_liveness_filter_duration_ms_bucket{le=\"10.0\"} 1",
+                "yawl_marketplace_query_latency_ms_bucket{query=\"live_count\",le=\"1.0\"} 1",
+                // namespace, live_count and all_live consume liveListings(), by_id does not
+                "yawl_marketplace_liveness_filter_duration_ms_count 3",
+                "yawl_marketplace_liveness_filter_duration_ms_sum 42.03",
+                "yawl_marketplace_liveness_filter_duration_ms_bucket{le=\"1.0\"} 1",
+                "yawl_marketplace_liveness_filter_duration_ms_bucket{le=\"5.0\"} 2",
+                "yawl_marketplace_liveness_filter_duration_ms_bucket{le=\"10.0\"} 2",
+                "yawl_marketplace_liveness_filter_duration_ms_bucket{le=\"50.0\"} 3",
+                "yawl_marketplace_liveness_filter_duration_ms_bucket{le=\"+Inf\"} 3",
                 "yawl_marketplace_index_sync_time_ms_count{operation=\"heartbeat\"} 1",
                 "yawl_marketplace_index_sync_time_ms_count{operation=\"publish\"} 0",
                 "yawl_marketplace_publish_count_total{outcome=\"success\"} 1.0",
@@ -83,6 +89,19 @@ class MarketplaceMetricsTest {
                 "yawl_marketplace_liveness_index_size 1.0"}) {
             assertTrue(text.contains(line + "\n"), line + " missing in\n" + text);
         }
+    }
+
+    @Test
+    void bucketsAreIntegerMillisecondsBecauseMicrometerCeilsRecordedValues() {
+        PrometheusMeterRegistry registry = AgentMetrics.newRegistry(Map.of());
+        MarketplaceMetrics m = new MarketplaceMetrics(registry);
+        m.recordQuery(MarketplaceQuery.BY_ID, 2_200_000); // 2.2 ms
+        String text = registry.scrape();
+        assertFalse(text.contains("le=\"0.5\""), text);
+        assertFalse(text.contains("le=\"2.5\""), text);
+        assertTrue(text.contains("yawl_marketplace_query_latency_ms_bucket{query=\"by_id\",le=\"1.0\"} 0\n"));
+        assertTrue(text.contains("yawl_marketplace_query_latency_ms_bucket{query=\"by_id\",le=\"5.0\"} 1\n"));
+        assertTrue(text.contains("yawl_marketplace_query_latency_ms_bucket{query=\"by_id\",le=\"10.0\"} 1\n"));
     }
 
     @Test
