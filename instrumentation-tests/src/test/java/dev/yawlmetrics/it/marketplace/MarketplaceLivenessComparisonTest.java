@@ -30,9 +30,10 @@ class MarketplaceLivenessComparisonTest {
     static final int MEASURED = 41;
     static final String FILTER = "yawl_marketplace_liveness_filter_duration_ms";
 
-    record Figures(String phase, double count, double median, double mean) {
+    record Figures(String phase, double count, double median, String medianBucket, double mean) {
         String line() {
-            return String.format(Locale.ROOT, "%-44s calls=%3.0f  median=%8.3f ms  mean=%8.3f ms", phase, count, median, mean);
+            return String.format(Locale.ROOT, "%-44s calls=%3.0f  median=%7.3f ms (bucket %s)  mean=%7.3f ms",
+                    phase, count, median, medianBucket, mean);
         }
     }
 
@@ -92,11 +93,24 @@ class MarketplaceLivenessComparisonTest {
         Scrape after = jvm.scrape();
         double count = delta(before, after, FILTER + "_count");
         double sum = delta(before, after, FILTER + "_sum");
-        return new Figures(phase, count, median(before, after), sum / count);
+        double median = median(before, after);
+        return new Figures(phase, count, median, bucketOf(median), sum / count);
     }
 
     private static double delta(Scrape before, Scrape after, String name) {
         return after.value(name) - before.value(name);
+    }
+
+    private static String bucketOf(double value) {
+        double lower = 0;
+        for (String le : new String[] {"1", "5", "10", "25", "50", "100", "200", "250", "500", "1000"}) {
+            double upper = Double.parseDouble(le);
+            if (value <= upper) {
+                return "(" + (lower == 0 ? "0" : String.valueOf((long) lower)) + ", " + le + "]";
+            }
+            lower = upper;
+        }
+        return "> 1000";
     }
 
     /** histogram_quantile(0.5, ...) over the bucket increases between two scrapes. */
