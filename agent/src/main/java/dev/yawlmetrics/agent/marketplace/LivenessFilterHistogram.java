@@ -1,5 +1,7 @@
 package dev.yawlmetrics.agent.marketplace;
 
+import dev.yawlmetrics.agent.config.InstrumentationName;
+import dev.yawlmetrics.agent.metrics.AgentMetrics;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
@@ -59,8 +61,18 @@ final class LivenessFilterHistogram implements Collector {
         return name;
     }
 
+    /** Never fails the scrape: on an error of ours the family is left out (null) and the error counted. */
     @Override
     public MetricSnapshot collect() {
+        try {
+            return merge();
+        } catch (Throwable t) {
+            AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
+            return null;
+        }
+    }
+
+    private MetricSnapshot merge() {
         long[] cumulative = new long[bounds.length];
         long count = 0;
         double sum = 0;

@@ -89,6 +89,11 @@ class MarketplaceMetricsTest {
                 "yawl_marketplace_liveness_index_size 1.0"}) {
             assertTrue(text.contains(line + "\n"), line + " missing in\n" + text);
         }
+        // The derived histogram also renders in OpenMetrics (what Prometheus negotiates by default).
+        String open = registry.scrape("application/openmetrics-text; version=1.0.0; charset=utf-8");
+        assertTrue(open.contains("# TYPE yawl_marketplace_liveness_filter_duration_ms histogram\n"), open);
+        assertTrue(open.contains("yawl_marketplace_liveness_filter_duration_ms_count 3\n"), open);
+        assertTrue(open.contains("yawl_marketplace_liveness_filter_duration_ms_bucket{le=\"+Inf\"} 3\n"), open);
     }
 
     @Test
