@@ -68,7 +68,7 @@ final class MarketplaceInstances {
         }
     }
 
-    static final class Instance {
+    public static final class Instance {
         final WeakReference<Object> ref;
         final Accessors accessors;
         volatile long live = -1;
@@ -77,6 +77,11 @@ final class MarketplaceInstances {
         Instance(Object marketplace) {
             this.ref = new WeakReference<>(marketplace);
             this.accessors = ACCESSORS.get(marketplace.getClass());
+        }
+
+        void observeLive(long liveCount, MarketplaceInstances owner) {
+            live = liveCount;
+            liveObservedAtNanos = owner.nanoClock.getAsLong();
         }
     }
 
@@ -129,9 +134,7 @@ final class MarketplaceInstances {
 
     /** A live count the engine itself just computed. */
     void observeLive(Object marketplace, long liveCount) {
-        Instance i = track(marketplace);
-        i.live = liveCount;
-        i.liveObservedAtNanos = nanoClock.getAsLong();
+        track(marketplace).observeLive(liveCount, this);
     }
 
     int trackedCount() {

@@ -35,8 +35,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  */
 public final class MarketplaceInstrumentation implements InstrumentationModule {
     static final String TARGET = "org.yawlfoundation.yawl.integration.autonomous.marketplace.AgentMarketplace";
-    /** The newer version's liveness index field. */
-    static final String INDEX_FIELD = "liveAgentIds";
 
     @Override
     public InstrumentationName name() {
@@ -104,9 +102,6 @@ public final class MarketplaceInstrumentation implements InstrumentationModule {
                             .replaceWith(HEARTBEAT_COMPUTE)
                             .on(HEARTBEAT))
                     .visit(Advice.to(HeartbeatAdvice.class).on(HEARTBEAT));
-            if (!type.getDeclaredFields().filter(named(INDEX_FIELD)).isEmpty()) {
-                MarketplaceRecorder.livenessIndexLoaded();
-            }
             return builder;
         }
     }

@@ -117,7 +117,7 @@ public final class MarketplaceMetrics {
         }).description(description).register(registry);
     }
 
-    /** Registered once, when a marketplace class with a liveness index ({@code liveAgentIds}) is loaded. */
+    /** Registered once, when the first marketplace with a liveness index ({@code liveAgentIds}) is seen. */
     public void enableLivenessIndexGauge() {
         if (indexGaugeRegistered) {
             return;
@@ -158,10 +158,15 @@ public final class MarketplaceMetrics {
     }
 
     public void observeLiveCount(Object marketplace, long liveCount) {
-        instances.observeLive(marketplace, liveCount);
+        track(marketplace).observeLive(liveCount, instances);
     }
 
-    public void track(Object marketplace) {
-        instances.track(marketplace);
+    /** Remembers a marketplace (weakly); the first one with a liveness index brings the index gauge. */
+    public MarketplaceInstances.Instance track(Object marketplace) {
+        MarketplaceInstances.Instance i = instances.track(marketplace);
+        if (!indexGaugeRegistered && i.accessors.index != null) {
+            enableLivenessIndexGauge();
+        }
+        return i;
     }
 }

@@ -73,15 +73,6 @@ public final class MarketplaceRecorder {
         }
     }
 
-    /** The loaded marketplace class has a liveness index: the index gauge becomes meaningful. */
-    public static void livenessIndexLoaded() {
-        try {
-            Holder.METRICS.enableLivenessIndexGauge();
-        } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
-        }
-    }
-
     public static void publishFinished(Object marketplace, long startNanos, Throwable thrown) {
         long elapsed = System.nanoTime() - startNanos;
         try {

@@ -48,6 +48,9 @@ class MarketplaceMetricsTest {
         market.size = 4;
         market.live = 3;
         market.liveAgentIds.add("a");
+        OlderFakeMarketplace older = new OlderFakeMarketplace(); // held here: the metrics hold it weakly
+        m.track(older);
+        assertFalse(registry.scrape().contains("yawl_marketplace_liveness_index_size"), "no marketplace with an index yet");
         m.track(market);
         m.recordQuery(MarketplaceQuery.NAMESPACE, 2_000_000);
         m.recordQuery(MarketplaceQuery.BY_ID, 1_000_000);
@@ -59,11 +62,8 @@ class MarketplaceMetricsTest {
         m.countHeartbeat(true);
         m.countHeartbeat(false);
         m.countUnpublish();
+        m.enableLivenessIndexGauge(); // idempotent
         String text = registry.scrape();
-        assertFalse(text.contains("yawl_marketplace_liveness_index_size"), "only once a class with an index is loaded");
-        m.enableLivenessIndexGauge();
-        m.enableLivenessIndexGauge();
-        text = registry.scrape();
         for (String line : new String[] {
                 "yawl_marketplace_query_latency_ms_count{query=\"namespace\"} 1",
                 "yawl_marketplace_query_latency_ms_count{query=\"by_id\"} 1",
@@ -84,11 +84,12 @@ class MarketplaceMetricsTest {
                 "yawl_marketplace_heartbeat_count_total{outcome=\"applied\"} 1.0",
                 "yawl_marketplace_heartbeat_count_total{outcome=\"stale_check_fail\"} 1.0",
                 "yawl_marketplace_unpublish_count_total 1.0",
-                "yawl_marketplace_listings 4.0",
-                "yawl_marketplace_live_agents_count 3.0",
+                "yawl_marketplace_listings 7.0", // 4 + the older fake's 3
+                "yawl_marketplace_live_agents_count 5.0", // 3 + 2
                 "yawl_marketplace_liveness_index_size 1.0"}) {
             assertTrue(text.contains(line + "\n"), line + " missing in\n" + text);
         }
+        assertNotNull(older);
         // The derived histogram also renders in OpenMetrics (what Prometheus negotiates by default).
         String open = registry.scrape("application/openmetrics-text; version=1.0.0; charset=utf-8");
         assertTrue(open.contains("# TYPE yawl_marketplace_liveness_filter_duration_ms histogram\n"), open);
