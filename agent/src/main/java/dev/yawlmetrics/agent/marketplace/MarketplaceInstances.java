@@ -68,7 +68,7 @@ final class MarketplaceInstances {
         }
     }
 
-    public static final class Instance {
+    static final class Instance {
         final WeakReference<Object> ref;
         final Accessors accessors;
         volatile long live = -1;

@@ -162,7 +162,7 @@ public final class MarketplaceMetrics {
     }
 
     /** Remembers a marketplace (weakly); the first one with a liveness index brings the index gauge. */
-    public MarketplaceInstances.Instance track(Object marketplace) {
+    MarketplaceInstances.Instance track(Object marketplace) {
         MarketplaceInstances.Instance i = instances.track(marketplace);
         if (!indexGaugeRegistered && i.accessors.index != null) {
             enableLivenessIndexGauge();
