@@ -28,6 +28,8 @@ class MarketplaceIndexMetricsTest {
             assertEquals("15", jvm.command("unpublish agent 0 5"));
             jvm.command("unpublish never-published 0 2");
             jvm.command("heartbeat agent-0"); // unpublished: no listing any more
+            // The engine's (here: ConcurrentHashMap's) exception, thrown where it always was.
+            assertEquals("NPE java.util.concurrent.ConcurrentHashMap", jvm.command("heartbeat-null"));
 
             Scrape s = jvm.scrape();
             assertEquals(20.0, s.value("yawl_marketplace_publish_count_total", "outcome", "success"), s.text());
@@ -36,7 +38,8 @@ class MarketplaceIndexMetricsTest {
             assertEquals(2.0, s.value("yawl_marketplace_heartbeat_count_total", "outcome", "stale_check_fail"));
             assertEquals(7.0, s.value("yawl_marketplace_unpublish_count_total"));
             assertEquals(23.0, s.value("yawl_marketplace_index_sync_time_ms_count", "operation", "publish"));
-            assertEquals(5.0, s.value("yawl_marketplace_index_sync_time_ms_count", "operation", "heartbeat"));
+            // Timed, but neither applied nor stale_check_fail: the null-id call threw.
+            assertEquals(6.0, s.value("yawl_marketplace_index_sync_time_ms_count", "operation", "heartbeat"));
             assertEquals(7.0, s.value("yawl_marketplace_index_sync_time_ms_count", "operation", "unpublish"));
             assertTrue(s.has("yawl_marketplace_index_sync_time_ms_bucket", "operation", "publish", "le", "10.0"));
             assertEquals(15.0, s.value("yawl_marketplace_listings"));
