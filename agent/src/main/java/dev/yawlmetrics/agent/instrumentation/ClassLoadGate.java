@@ -174,7 +174,11 @@ public final class ClassLoadGate implements ClassFileTransformer {
                 if (b == null) {
                     // No auxiliary members, no type validation: the rewritten class has exactly
                     // the engine's members, which is what retransformation requires.
+                    // Byte Buddy ignores synthetic methods by default; the engine's renewal and
+                    // discovery loops are synthetic lambda methods (lambda$startHeartbeat$0), so
+                    // only the default finalizer stays ignored.
                     b = new ByteBuddy()
+                            .ignore(net.bytebuddy.matcher.ElementMatchers.isDefaultFinalizer())
                             .with(TypeValidation.DISABLED)
                             .with(Implementation.Context.Disabled.Factory.INSTANCE)
                             .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
