@@ -89,6 +89,39 @@ class RuleFilesTest {
         assertEquals(List.of(), problems);
     }
 
+    /** The engine job scrapes the agent's own endpoint (Setting PORT/PATH defaults), not the design's actuator. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void engineJobScrapesTheAgentEndpoint() {
+        Map<String, Object> engine = ((List<Map<String, Object>>) OpsFiles.yaml(OpsFiles.rulesDir().resolve("prometheus.yml")).get("scrape_configs"))
+                .stream().filter(sc -> "yawl-engine".equals(sc.get("job_name"))).findFirst().orElseThrow();
+        assertEquals("/metrics", engine.get("metrics_path"));
+        assertEquals(9464, ((List<Map<String, Object>>) engine.get("dns_sd_configs")).get(0).get("port"));
+    }
+
+    /** job="..." selectors in rules and runbooks name jobs that prometheus.yml really has. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void jobSelectorsNameJobsOfPrometheusYml() {
+        Set<String> jobs = new TreeSet<>();
+        for (Map<String, Object> sc : (List<Map<String, Object>>) OpsFiles.yaml(OpsFiles.rulesDir().resolve("prometheus.yml")).get("scrape_configs")) {
+            jobs.add((String) sc.get("job_name"));
+        }
+        List<String> exprs = new ArrayList<>(OpsFiles.runbookSnippets());
+        OpsFiles.rules().forEach(r -> exprs.add(r.expr()));
+        Set<String> unknown = new TreeSet<>();
+        for (String e : exprs) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\bjob\\s*=\\s*\"([^\"]*)\"").matcher(e);
+            while (m.find()) {
+                if (!jobs.contains(m.group(1))) {
+                    unknown.add(m.group(1));
+                }
+            }
+        }
+        assertEquals(Set.of(), unknown, "jobs of prometheus.yml: " + jobs);
+        assertTrue(jobs.containsAll(List.of("yawl-engine", "etcd", "node", "alertmanager")), jobs.toString());
+    }
+
     @Test
     void alertNamesAreUniqueAndRecordingNamesFollowLevelMetricOperations() {
         List<String> names = OpsFiles.rules().stream().map(OpsFiles.Rule::name).toList();
