@@ -27,7 +27,7 @@ class LiveRulesTest {
 
     @BeforeAll
     void start() throws Exception {
-        stack = LiveStack.start(etcd -> Workload.startEngine());
+        stack = LiveStack.start(Workload::startEngine);
         // A few scrapes of every target and a few rule evaluations.
         LiveStack.await(Duration.ofSeconds(60), "3 scrapes of every target",
                 () -> stack.query("min(count_over_time(up[1m])) >= 3 and min(up) == 1"), d -> !((List<?>) ((Map<?, ?>) d).get("result")).isEmpty());

@@ -89,6 +89,36 @@ class RuleFilesTest {
         assertEquals(List.of(), problems);
     }
 
+    /**
+     * Annotations may only use labels the alert really carries (its expected labels in the unit
+     * test): a $labels.instance on an alert aggregated by cluster renders as an empty string.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void annotationsUseOnlyLabelsTheAlertCarries() {
+        Map<String, Set<String>> carried = new java.util.HashMap<>();
+        for (Map<String, Object> t : (List<Map<String, Object>>) OpsFiles.yaml(OpsFiles.rulesDir().resolve("tests/alerts_test.yml")).get("tests")) {
+            for (Map<String, Object> art : (List<Map<String, Object>>) t.get("alert_rule_test")) {
+                for (Map<String, Object> e : (List<Map<String, Object>>) art.get("exp_alerts")) {
+                    carried.computeIfAbsent((String) art.get("alertname"), k -> new TreeSet<>())
+                            .addAll(((Map<String, Object>) e.get("exp_labels")).keySet());
+                }
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        for (OpsFiles.Rule a : OpsFiles.alerts()) {
+            for (Map.Entry<String, String> ann : a.annotations().entrySet()) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$labels\\.(\\w+)").matcher(ann.getValue());
+                while (m.find()) {
+                    if (!carried.getOrDefault(a.name(), Set.of()).contains(m.group(1))) {
+                        problems.add(a.name() + "." + ann.getKey() + " uses $labels." + m.group(1));
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
     /** The engine job scrapes the agent's own endpoint (Setting PORT/PATH defaults), not the design's actuator. */
     @Test
     @SuppressWarnings("unchecked")
