@@ -117,7 +117,11 @@ final class OpsFiles {
 
     private static final Pattern JSON_EXPR = Pattern.compile("\"expr\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-    /** The "expr" strings of dashboards/*.json when that directory exists (Grafana variables replaced). */
+    /**
+     * The "expr" strings of dashboards/*.json when that directory exists. Grafana's interval
+     * variables become 5m, every other variable the number 1 (inside label matchers it is a string
+     * and ignored; in arithmetic such as "/ $link_bps" it must not look like a metric name).
+     */
     static List<String> dashboardExprs() {
         Path dir = root().resolve("dashboards");
         List<String> out = new ArrayList<>();
@@ -129,7 +133,7 @@ final class OpsFiles {
                 Matcher m = JSON_EXPR.matcher(read(f));
                 while (m.find()) {
                     String expr = m.group(1).replace("\\\"", "\"").replace("\\n", "\n").replace("\\\\", "\\");
-                    out.add(expr.replaceAll("\\$__(rate_)?(range|interval)", "5m").replaceAll("\\$\\{?\\w+(:\\w+)?}?", "x"));
+                    out.add(expr.replaceAll("\\$__(rate_)?(range|interval)", "5m").replaceAll("\\$\\{?\\w+(:\\w+)?}?", "1"));
                 }
             }
         } catch (IOException e) {
