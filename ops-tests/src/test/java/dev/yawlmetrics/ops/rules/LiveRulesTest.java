@@ -90,7 +90,8 @@ class LiveRulesTest {
                 }
             }
         });
-        assertEquals(Map.of(), missing, "metric names neither in the live scrape nor in rules/external-metrics.txt");
+        assertEquals(Map.of(), missing, "metric names neither in the live scrape nor in rules/external-metrics.txt"
+                + " (a renamed metric, or a Workload that does not exercise the instrumentation exporting it: see Workload.java)");
     }
 
     /** What rate()/increase() read must be a counter or histogram according to the exporter's own TYPE. */
