@@ -31,6 +31,11 @@ class EtcdStoppedMidRunTest {
             assertEquals(renewals(down, "error"), etcd(down, "heartbeat", "error"), down.text());
             assertEquals(0.0, down.value(RECONNECTS, "reason", "heartbeat_miss"), "no success after the failures yet");
             assertEquals("pong", jvm.command("ping"), "the engine fixture keeps running");
+            jvm.command("sync " + c);
+            assertEquals("false", jvm.command("unregister " + c + " never-registered")); // deleteFromEtcd throws
+            Scrape calls = jvm.scrape();
+            assertEquals(1.0, etcd(calls, "discovery", "error"), calls.text());
+            assertEquals(1.0, etcd(calls, "unpublish", "error"));
 
             etcd.start(); // same data dir: the lease (id 60) is still there
             Scrape back = await(jvm, Duration.ofSeconds(30), "every agent renews again",

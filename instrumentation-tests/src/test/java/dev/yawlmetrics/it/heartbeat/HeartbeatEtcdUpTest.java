@@ -66,4 +66,25 @@ class HeartbeatEtcdUpTest {
             assertEquals(0.0, s.value(TASKS), "period 60 s: no renewal has run");
         }
     }
+
+    @Test
+    void eachInstrumentationWorksWhenTheOtherIsSwitchedOff() throws Exception {
+        try (EtcdServer etcd = EtcdServer.startNew();
+             AgentJvm noHeartbeat = host(200).sysProp("yawl.instrumentation.heartbeat.enabled", "false").start();
+             AgentJvm noEtcd = host(200).sysProp("yawl.instrumentation.etcd.enabled", "false").start()) {
+            etcd.grantLease(60, 60);
+            for (AgentJvm jvm : new AgentJvm[] {noHeartbeat, noEtcd}) {
+                jvm.awaitReady();
+                assertEquals("2", jvm.command("register " + jvm.command("client " + etcd.clientUrl() + " 60") + " t 2"));
+            }
+            Scrape etcdOnly = await(noHeartbeat, Duration.ofSeconds(30), "heartbeat puts counted by etcd alone",
+                    s -> etcd(s, "heartbeat", "success") >= 4);
+            assertEquals(2.0, etcd(etcdOnly, "publish", "success"), "renewals are still told apart from the publish");
+            assertTrue(etcdOnly.find(TASKS).isEmpty(), etcdOnly.text());
+            Scrape heartbeatOnly = await(noEtcd, Duration.ofSeconds(30), "renewals counted by heartbeat alone",
+                    s -> renewals(s, "success") >= 4);
+            assertTrue(heartbeatOnly.find(ETCD_REQUESTS).isEmpty(), heartbeatOnly.text());
+            assertEquals(0.0, renewals(heartbeatOnly, "error"));
+        }
+    }
 }

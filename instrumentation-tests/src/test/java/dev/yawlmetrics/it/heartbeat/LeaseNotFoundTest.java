@@ -9,6 +9,7 @@ import java.time.Duration;
 
 import static dev.yawlmetrics.it.heartbeat.Registry.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -30,8 +31,12 @@ class LeaseNotFoundTest {
             assertEquals(0.0, s.value(TASKS), "no heartbeat was ever scheduled");
             assertEquals(0.0, renewals(s, "success") + renewals(s, "error") + renewals(s, "timeout"));
             assertEquals(0.0, s.value(QUEUE));
-            assertTrue(jvm.stderr().stream().anyMatch(l -> l.contains("HTTP 404") && l.contains("lease not found")),
-                    "etcd really answered 404 'requested lease not found':\n" + jvm.describe());
+            assertTrue(jvm.stderr().stream().anyMatch(l -> l.contains("HTTP 404")), jvm.describe());
+            // What etcd says to such a put (lease id 30 = the client's TTL), asked directly:
+            AssertionError rejected = assertThrows(AssertionError.class,
+                    () -> etcd.post("/v3/kv/put", "{\"key\":\"YQ==\",\"value\":\"Yg==\",\"lease\":30}"));
+            assertTrue(rejected.getMessage().contains("404") && rejected.getMessage().contains("lease not found"),
+                    rejected.getMessage());
         }
     }
 
