@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The shipped rules in a real Prometheus scraping the agent (Workload), a real etcd and node exporter:
@@ -66,6 +67,28 @@ class LiveRulesTest {
             }
         }
         assertEquals(List.of(), failures);
+    }
+
+    /** The self-monitoring alert's expression against the agent's real self-metrics. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void instrumentationNotAppliedSelectsExactlyTheEnabledButUnappliedOnes() throws Exception {
+        String expr = OpsFiles.alerts().stream().filter(a -> a.name().equals("YawlMetricsInstrumentationNotApplied"))
+                .findFirst().orElseThrow().expr();
+        Set<String> selected = new TreeSet<>();
+        for (Map<String, Object> r : (List<Map<String, Object>>) ((Map<String, Object>) stack.query(expr)).get("result")) {
+            selected.add(((Map<String, String>) r.get("metric")).get("instrumentation"));
+        }
+        dev.yawlmetrics.testsupport.Scrape s = stack.engine.scrape();
+        Set<String> expected = new TreeSet<>();
+        for (dev.yawlmetrics.testsupport.Scrape.Sample e : s.find("yawl_agent_instrumentation_enabled")) {
+            String name = e.labels().get("instrumentation");
+            if (e.value() == 1 && s.value("yawl_agent_instrumentation_applied", "instrumentation", name) == 0) {
+                expected.add(name);
+            }
+        }
+        assertEquals(expected, selected);
+        assertTrue(!selected.contains("marketplace"), "the workload's marketplace is instrumented: " + selected);
     }
 
     /** Fails until every instrumentation the rules read is exported by the workload (after integration). */
