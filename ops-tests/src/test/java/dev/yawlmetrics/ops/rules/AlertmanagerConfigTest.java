@@ -49,6 +49,18 @@ class AlertmanagerConfigTest {
         assertEquals(1, wrong.exit(), "a warning must not page: " + wrong.output());
     }
 
+    /** The template turns a rule's repo-relative runbook_url into a link under one base URL. */
+    @Test
+    void runbookLinksRenderUnderTheConfiguredBase() throws Exception {
+        Cmd base = amtool("template", "render", "--template.glob=alertmanager-templates/*.tmpl",
+                "--template.text={{ template \"yawl.runbook_base\" . }}docs/runbooks.md#etcdnoleader");
+        assertTrue(base.ok(), base.output());
+        assertTrue(base.output().lines().anyMatch(l -> l.matches("https://\\S+/docs/runbooks\\.md#etcdnoleader")), base.output());
+        Cmd email = amtool("template", "render", "--template.glob=alertmanager-templates/*.tmpl",
+                "--template.text={{ template \"yawl.email.html\" . }}");
+        assertTrue(email.ok() && email.output().contains("Runbook: <a href=\"https://"), email.output());
+    }
+
     /** Credentials only through *_file keys, which read a mounted secret. */
     @Test
     void noSecretIsWrittenInPlainText() {
