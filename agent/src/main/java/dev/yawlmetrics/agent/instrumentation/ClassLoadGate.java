@@ -51,8 +51,13 @@ public final class ClassLoadGate implements ClassFileTransformer {
         Map<String, List<Target>> map = new LinkedHashMap<>();
         for (InstrumentationModule m : modules) {
             for (TypeInstrumentation t : m.typeInstrumentations()) {
-                map.computeIfAbsent(t.targetClassName().replace('.', '/'), k -> new ArrayList<>())
-                   .add(new Target(m.name(), t));
+                String key = t.targetClassName().replace('.', '/');
+                List<Target> list = map.get(key);
+                if (list == null) {
+                    list = new ArrayList<>();
+                    map.put(key, list);
+                }
+                list.add(new Target(m.name(), t));
             }
         }
         this.targetsByInternalName = Collections.unmodifiableMap(new HashMap<>(map));
