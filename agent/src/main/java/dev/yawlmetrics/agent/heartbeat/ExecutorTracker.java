@@ -30,18 +30,24 @@ final class ExecutorTracker {
     private volatile WeakReference<Executor> last = new WeakReference<>(null);
     private volatile boolean moduleOpened;
     private volatile boolean warnedUnreadable;
+    private boolean warnedFull;
 
     /** Called at start-up; without it the single-thread wrapper's gauges read 0 and say so once. */
     void openJavaUtilConcurrent(Instrumentation inst) {
         if (inst == null) {
             return;
         }
-        Module javaBase = Object.class.getModule();
-        Module agent = ExecutorTracker.class.getModule();
-        if (!javaBase.isOpen("java.util.concurrent", agent)) {
-            inst.redefineModule(javaBase, Set.of(), Map.of(), Map.of("java.util.concurrent", Set.of(agent)), Set.of(), Map.of());
+        try {
+            Module javaBase = Object.class.getModule();
+            Module agent = ExecutorTracker.class.getModule();
+            if (!javaBase.isOpen("java.util.concurrent", agent)) {
+                inst.redefineModule(javaBase, Set.of(), Map.of(), Map.of("java.util.concurrent", Set.of(agent)), Set.of(), Map.of());
+            }
+            moduleOpened = true;
+        } catch (RuntimeException e) {
+            AgentLog.warn("heartbeat: could not open java.util.concurrent to the agent; the queue of a "
+                    + "single-thread heartbeat executor will read 0: " + e);
         }
-        moduleOpened = true;
     }
 
     void track(Object executor) {
@@ -57,6 +63,11 @@ final class ExecutorTracker {
                 }
             }
             if (executors.size() >= MAX) {
+                if (!warnedFull) {
+                    warnedFull = true;
+                    AgentLog.warn("heartbeat: more than " + MAX + " live EtcdAgentRegistryClient executors; "
+                            + "the executor gauges include only the first " + MAX);
+                }
                 return;
             }
             WeakReference<Executor> ref = new WeakReference<>((Executor) executor);

@@ -50,8 +50,8 @@ public final class HeartbeatMetrics {
 
     private static Counter reconnects(MeterRegistry registry, String reason) {
         return Counter.builder(MetricNames.AGENT_RECONNECTS)
-                .description("Agent re-registrations: heartbeat_miss = a renewal succeeded after failed renewals of the "
-                        + "same agent; manual = register() for an id with an active heartbeat")
+                .description("Agent reconnects by reason (heartbeat_miss: a renewal succeeded after failed renewals of the "
+                        + "same agent; manual: register() for an id with an active heartbeat; discovery_restart: lifecycle)")
                 .tag("reason", reason)
                 .register(registry);
     }

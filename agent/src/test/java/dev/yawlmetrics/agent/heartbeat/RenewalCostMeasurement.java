@@ -36,6 +36,18 @@ public final class RenewalCostMeasurement {
             EtcdRecorder.renewalExited();
         };
         RenewalTask task = new RenewalTask(advisedLambda, System.nanoTime(), 0, 1, TimeUnit.MICROSECONDS);
+        // The two instrumentations separately: heartbeat alone (wrapper + outcome), etcd alone (advice only).
+        RenewalTask heartbeatOnly = new RenewalTask(() -> {
+            sink++;
+            HeartbeatRecorder.publishFinished(null);
+        }, System.nanoTime(), 0, 1, TimeUnit.MICROSECONDS);
+        Runnable etcdOnly = () -> {
+            EtcdRecorder.renewalEntered();
+            long start = System.nanoTime();
+            sink++;
+            EtcdRecorder.publishFinished(start, null);
+            EtcdRecorder.renewalExited();
+        };
         Runnable floor = () -> {
             long s = System.nanoTime();
             sink++;
@@ -44,6 +56,8 @@ public final class RenewalCostMeasurement {
         double[] plain = new double[batches];
         double[] instrumented = new double[batches];
         double[] floorNs = new double[batches];
+        double[] hb = new double[batches];
+        double[] et = new double[batches];
         for (int warm = 0; warm < 10; warm++) {
             time(lambda, perBatch);
             time(task, perBatch);
@@ -53,12 +67,16 @@ public final class RenewalCostMeasurement {
             plain[b] = time(lambda, perBatch);
             instrumented[b] = time(task, perBatch);
             floorNs[b] = time(floor, perBatch);
+            hb[b] = time(heartbeatOnly, perBatch);
+            et[b] = time(etcdOnly, perBatch);
         }
         double p = median(plain);
         double i = median(instrumented);
         double f = median(floorNs) - p;
         System.out.printf("median ns/op: plain=%.1f instrumented=%.1f added=%.1f floor(2 clock reads + 1 histogram)=%.1f ratio=%.2f%n",
                 p, i, i - p, f, (i - p) / f);
+        System.out.printf("median added ns/op by instrumentation: heartbeat only=%.1f etcd only=%.1f%n",
+                median(hb) - p, median(et) - p);
     }
 
     static double time(Runnable r, int n) {
