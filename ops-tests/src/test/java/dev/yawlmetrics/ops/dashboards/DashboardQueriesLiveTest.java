@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -153,38 +154,63 @@ class DashboardQueriesLiveTest {
         return null;
     }
 
+    /**
+     * Null when the answer has data; otherwise why it is empty: "excused: ..." when a metric it
+     * reads is absent and on a list, or the problem.
+     */
+    String emptyReason(DashboardFiles.Query q, JsonNode a) {
+        if (a.path("data").path("result").size() > 0) {
+            return null;
+        }
+        List<String> reasons = new ArrayList<>();
+        for (String m : DashboardFiles.metricNames(q.expr())) {
+            if (!present.computeIfAbsent(m, this::hasSeries)) {
+                String why = classify(m);
+                if (why == null) {
+                    return "PROBLEM: " + m + " has no series and is on no list (renamed? not exported?)";
+                }
+                reasons.add(m + " (" + why + ")");
+            }
+        }
+        return reasons.isEmpty() ? "PROBLEM: every metric has series: the query itself selects nothing" : "excused: " + String.join(", ", reasons);
+    }
+
     @Test
     void everyQueryReturnsData() {
         List<String> empty = new ArrayList<>();
         Map<String, Set<String>> excused = new LinkedHashMap<>();
         answers.forEach((q, a) -> {
-            if (!a.path("status").asText().equals("success") || a.path("data").path("result").size() > 0) {
+            String why = a.path("status").asText().equals("success") ? emptyReason(q, a) : null;
+            if (why == null) {
                 return;
             }
-            List<String> reasons = new ArrayList<>();
-            boolean explained = false;
-            for (String m : DashboardFiles.metricNames(q.expr())) {
-                if (!present.getOrDefault(m, false)) {
-                    String why = classify(m);
-                    if (why != null) {
-                        explained = true;
-                        reasons.add(m + " (" + why + ")");
-                    } else {
-                        reasons.add(m + " (ABSENT, on no list)");
-                        explained = false;
-                        break;
-                    }
-                }
-            }
-            if (explained) {
-                excused.computeIfAbsent(String.join(", ", reasons), k -> new LinkedHashSet<>()).add(q.dashboard());
+            if (why.startsWith("excused: ")) {
+                excused.computeIfAbsent(why.substring(9), k -> new LinkedHashSet<>()).add(q.dashboard());
             } else {
-                empty.add(q + (reasons.isEmpty() ? "\n      -> every metric has series: the query itself selects nothing" : "\n      -> " + reasons));
+                empty.add(q + "\n      -> " + why);
             }
         });
         System.err.println("DashboardQueriesLiveTest: " + answers.size() + " queries; empty but excused by an external/conditional/pending metric:");
         excused.forEach((k, v) -> System.err.println("  " + k + " in " + v));
         assertTrue(empty.isEmpty(), empty.size() + " queries return no data:\n  " + String.join("\n  ", empty));
+    }
+
+    /** The checks above can fail: a parse error, a label nobody sets and a renamed metric are all caught. */
+    @Test
+    void theChecksCatchBrokenQueries() throws Exception {
+        JsonNode parseError = Grafana.JSON.readTree(prometheus.query("sum(rate(yawl_marketplace_query_latency_ms_count[10s])"));
+        assertEquals("bad_data", parseError.path("errorType").asText(), parseError.toString());
+        DashboardFiles.Query wrongLabel = new DashboardFiles.Query("self-check", "wrong label",
+                "sum(yawl_marketplace_query_latency_ms_count{query=\"no_such_query\"})");
+        DashboardFiles.Query renamed = new DashboardFiles.Query("self-check", "renamed metric",
+                "sum(yawl_marketplace_query_latency_count{job=\"x\"})");
+        DashboardFiles.Query good = new DashboardFiles.Query("self-check", "good",
+                "sum by (query) (yawl_marketplace_query_latency_ms_count{job=\"" + LiveWorkload.JOB + "\"})");
+        for (DashboardFiles.Query bad : List.of(wrongLabel, renamed)) {
+            String why = emptyReason(bad, Grafana.JSON.readTree(prometheus.query(bad.expr())));
+            assertTrue(why != null && why.startsWith("PROBLEM"), bad + " -> " + why);
+        }
+        assertEquals(null, emptyReason(good, Grafana.JSON.readTree(prometheus.query(good.expr()))));
     }
 
     @Test

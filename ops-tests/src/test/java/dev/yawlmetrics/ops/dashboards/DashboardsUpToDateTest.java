@@ -47,6 +47,23 @@ class DashboardsUpToDateTest {
         assertEquals(expected, present, "dashboards/ holds exactly the generated dashboards");
     }
 
+    /** The generated half of dashboards/README.md (between the markers) matches the definitions. */
+    @Test
+    void readmeMatchesTheGenerator() throws Exception {
+        Path readme = DashboardFiles.dir().resolve("README.md");
+        String text = Files.exists(readme) ? Files.readString(readme) : "";
+        String generated = DashboardReadme.generated(YawlDashboards.all());
+        int begin = text.indexOf(DashboardReadme.BEGIN);
+        String current = begin < 0 ? "" : text.substring(begin);
+        if (!current.equals(generated)) {
+            if (UPDATE) {
+                Files.writeString(readme, (begin < 0 ? text : text.substring(0, begin)) + generated);
+                return;
+            }
+        }
+        assertEquals(generated, current, "dashboards/README.md generated part is out of date (regenerate with -Ddashboards.update=true)");
+    }
+
     @Test
     void sixDashboardsWithStableUids() {
         List<String> uids = YawlDashboards.all().stream().map(d -> d.uid).toList();

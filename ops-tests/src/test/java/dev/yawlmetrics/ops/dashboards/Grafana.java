@@ -77,6 +77,9 @@ final class Grafana {
         final ObjectNode options = F.objectNode();
         final ObjectNode custom = F.objectNode();
         String colorMode;
+        /** For the README: the question the panel answers and the design widget it implements. */
+        String question;
+        String design;
         /** Extra keys on the panel's fieldConfig.defaults. */
         final ObjectNode defaultsExtra = F.objectNode();
 
@@ -86,6 +89,8 @@ final class Grafana {
         }
 
         Panel desc(String d) { this.description = d; return this; }
+
+        Panel ask(String q, String designWidget) { this.question = q; this.design = designWidget; return this; }
 
         Panel unit(String u) { this.unit = u; return this; }
 
