@@ -213,6 +213,36 @@ class DashboardQueriesLiveTest {
         assertEquals(null, emptyReason(good, Grafana.JSON.readTree(prometheus.query(good.expr()))));
     }
 
+    /** What rate()/increase() read is a counter or histogram according to the exporters' own TYPE metadata. */
+    @Test
+    void ratesReadCountersAccordingToLiveMetadata() throws Exception {
+        JsonNode metadata = Grafana.JSON.readTree(prometheus.get("/api/v1/metadata")).path("data");
+        java.util.regex.Matcher m;
+        Set<String> wrong = new TreeSet<>();
+        int checked = 0;
+        for (DashboardFiles.Query q : queries) {
+            m = DashboardLintTest.RATE.matcher(q.expr());
+            while (m.find()) {
+                if (m.group(1).equals("deriv")) {
+                    continue;
+                }
+                String name = m.group(2);
+                JsonNode meta = metadata.has(name) ? metadata.path(name) : metadata.path(name.replaceAll("_(bucket|count|sum)$", ""));
+                if (meta.isMissingNode() || meta.size() == 0) {
+                    continue; // not exported by this workload: everyQueryReturnsData reports it
+                }
+                checked++;
+                String type = meta.get(0).path("type").asText();
+                if (!Set.of("counter", "histogram", "summary").contains(type)) {
+                    wrong.add(q + ": " + name + " is a " + type);
+                }
+            }
+        }
+        System.err.println("DashboardQueriesLiveTest: " + checked + " rate()/increase() arguments checked against live TYPE metadata");
+        assertTrue(checked > 0, "nothing checked");
+        assertTrue(wrong.isEmpty(), "rate()/increase() over non-counters:\n  " + String.join("\n  ", wrong));
+    }
+
     @Test
     void pendingListIsStillNeeded() {
         List<String> obsolete = new ArrayList<>();

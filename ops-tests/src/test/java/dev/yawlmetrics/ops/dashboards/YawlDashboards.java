@@ -19,7 +19,7 @@ final class YawlDashboards {
 
     static final String TAG = "yawl-1m-agents";
     /** Where docs/runbooks.md is published; a hidden constant variable, set it at import. */
-    static final String RUNBOOK_BASE = "https://github.com/yawl-metrics/yawl-metrics-agent/blob/main/docs/runbooks.md";
+    static final String RUNBOOK_BASE = "https://git.company.com/yawl/yawl-metrics-agent/-/blob/main/docs/runbooks.md";
 
     // Selectors. Every agent query filters on cluster, job and instance.
     static final String A = "cluster=~\"$cluster\", job=~\"$job\", instance=~\"$instance\"";
@@ -111,12 +111,12 @@ final class YawlDashboards {
 
         d.row("Agent health summary");
         d.add(new Panel("stat", "Agents online")).ask("How many agents are live right now?", "D1 #1")
-                .desc("Live agents (heartbeat within the marketplace's 5-minute staleness window), summed over the selected pods. Healthy: stable or growing; a drop of more than 5 % in 10 minutes pages (LiveAgentsCountDropped).")
+                .desc("Live agents (heartbeat within the marketplace's 5-minute staleness window), summed over the selected pods. Healthy: stable or growing; a drop of more than 5 % in 10 minutes pages (LiveAgentCountDropped).")
                 .unit("short").decimals(0).size(6, 5)
                 .range("sum(yawl_marketplace_live_agents_count{" + A + "})", "live agents")
                 .colorMode("fixed").option("colorMode", "value")
                 .link("Agent Marketplace & Discovery", dashUrl(MARKETPLACE, "yawl-agent-marketplace-discovery"))
-                .runbook("LiveAgentsCountDropped");
+                .runbook("LiveAgentCountDropped");
         d.add(new Panel("stat", "Heartbeat success rate")).ask("Are heartbeat renewals succeeding (>= 99.5 %)?", "D1 #1, D2 #3, 1.1 chart 3")
                 .desc("Share of heartbeat renewals that succeeded (outcome=success over all outcomes) in the last rate interval. Healthy: at least 99.5 % (green); below pages (HeartbeatSuccessRateLow).")
                 .unit("percentunit").decimals(2).size(6, 5).min(0).max(1)
@@ -132,7 +132,7 @@ final class YawlDashboards {
                 .range("count(up{" + A + "} == 1) or vector(0)", "healthy")
                 .range("count(up{" + A + "})", "scraped")
                 .link("JVM & Garbage Collection", dashUrl(JVM, "yawl-jvm-garbage-collection"))
-                .runbook("YawlAgentDown");
+                .runbook("YawlMetricsAgentDown");
         d.add(new Panel("stat", "etcd cluster healthy")).ask("Does the registry cluster have a leader?", "D1 #1, 1.5 chart 6")
                 .desc("etcd_server_has_leader, lowest over the members: 1 when every member sees a leader. Healthy: Leader (green); NO LEADER pages (EtcdNoLeader).")
                 .unit("none").size(6, 5)
@@ -196,7 +196,7 @@ final class YawlDashboards {
 
         d.row("The agent itself");
         d.add(new Panel("table", "Instrumentations per pod")).ask("Is the agent really measuring everything it should on every pod?", "beyond design (agent self-monitoring)")
-                .desc("For each pod and instrumentation: enabled by configuration, applied (its target class was loaded and transformed), and errors while recording. Healthy: every enabled instrumentation applied, no errors. Enabled but not applied means the engine class never loaded or its shape drifted (YawlInstrumentationNotApplied).")
+                .desc("For each pod and instrumentation: enabled by configuration, applied (its target class was loaded and transformed), and errors while recording. Healthy: every enabled instrumentation applied, no errors. Enabled but not applied means the engine class never loaded or its shape drifted (YawlMetricsInstrumentationNotApplied).")
                 .unit("none").size(16, 8)
                 .table("max by (instance, instrumentation) (yawl_agent_instrumentation_enabled{" + A + "})")
                 .table("max by (instance, instrumentation) (yawl_agent_instrumentation_applied{" + A + "})")
@@ -204,7 +204,7 @@ final class YawlDashboards {
                 .transformation("merge", map())
                 .transformation("organize", map("excludeByName", map("Time", true),
                         "renameByName", map("Value #A", "enabled", "Value #B", "applied", "Value #C", "errors")))
-                .runbook("YawlInstrumentationNotApplied");
+                .runbook("YawlMetricsInstrumentationNotApplied");
         d.add(new Panel("table", "Agent versions")).ask("Which agent version runs where?", "beyond design")
                 .desc("yawl_agent_info per pod: which agent version each pod runs. Healthy: one version everywhere after a roll-out.")
                 .unit("none").size(8, 8)
@@ -319,7 +319,7 @@ final class YawlDashboards {
                 .override("byName", "dead (stale)", "color", Grafana.fixed("red"))
                 .override("byName", "published", "custom.stacking", map("mode", "none", "group", "B"), "custom.fillOpacity", 0,
                         "color", Grafana.fixed("blue"))
-                .runbook("LiveAgentsCountDropped");
+                .runbook("LiveAgentCountDropped");
         d.add(new Panel("heatmap", "Live agents by pod")).ask("Is every pod carrying its share of live agents?", "1.2 chart 2")
                 .desc("Live agent count per pod over time (one row per pod, colour = agents). Healthy: even colour across pods; a dark row is a pod that lost its agents.")
                 .unit("short").size(12, 9)
@@ -417,7 +417,8 @@ final class YawlDashboards {
                 .range("max(yawl_discovery_backoff_cycles{" + A + "})", "backoff cycles")
                 .range("max(yawl_agent_backoff_level{" + A + "})", "backoff level")
                 .range("max(yawl_discovery_empty_result_consecutive{" + A + "})", "empty results in a row")
-                .runbook("DiscoveryBackoffSustained");
+                .runbook("DiscoveryBackoffSustained")
+                .runbook("AgentBackoffStuck");
         d.add(new Panel("timeseries", "Agents in backoff (%)")).ask("What share of agents is backing off (< 5 %)?", "1.6 chart 3")
                 .desc("Agents sleeping longer than their base interval, as a share of running agents. Healthy: under 5 % (dashed line).")
                 .unit("percentunit").min(0).max(1).size(8, 8)
@@ -619,11 +620,11 @@ final class YawlDashboards {
                 .range("sum by (instance) (" + rate("node_network_transmit_packets_total", sel(NIC, N)) + ")", "out {{instance}}")
                 .range("sum by (instance) (" + rate("node_network_receive_packets_total", sel(NIC, N)) + ")", "in {{instance}}");
         d.add(new Panel("timeseries", "Bandwidth utilisation (% of link)")).ask("How full is the link?", "D5 #4, 1.8 chart 3")
-                .desc("(transmit + receive) bits per second / the link capacity variable, per node. Healthy: under 5 % even at 1M agents on 1 Gbps; 80 % (800 Mbps on 1 Gbps) for 5 minutes warns (NetworkBandwidthHigh).")
+                .desc("Bits per second in each direction / the link capacity variable, per node (full duplex: each direction has the whole link). Healthy: under 5 % even at 1M agents on 1 Gbps; 80 % (800 Mbps on 1 Gbps) in either direction for 5 minutes warns (NetworkBandwidthHigh).")
                 .unit("percentunit").min(0).size(8, 8)
                 .thresholds("green", null, "yellow", 0.05, "red", 0.8)
-                .range("8 * sum by (instance) (" + rate("node_network_transmit_bytes_total", sel(NIC, N)) + " + "
-                        + rate("node_network_receive_bytes_total", sel(NIC, N)) + ") / $link_bps", "{{instance}}")
+                .range("8 * sum by (instance) (" + rate("node_network_transmit_bytes_total", sel(NIC, N)) + ") / $link_bps", "out {{instance}}")
+                .range("8 * sum by (instance) (" + rate("node_network_receive_bytes_total", sel(NIC, N)) + ") / $link_bps", "in {{instance}}")
                 .runbook("NetworkBandwidthHigh");
         d.add(new Panel("timeseries", "TCP connections established")).ask("How many TCP connections are open?", "1.8 chart 4")
                 .desc("Established TCP connections per node (node_netstat_Tcp_CurrEstab). Expected: agent connections plus etcd streams; a sudden drop is a network partition or mass disconnect.")
