@@ -193,6 +193,8 @@ class DashboardLintTest {
         slo(all, "yawl-marketplace", "Backoff cycles and level (max over agents)", 5, "short");
         slo(all, "yawl-marketplace", "Polling load reduction (%)", 80, "percent");
         slo(all, "yawl-kubernetes", "Pod restarts (24 h)", 4, "short");
+        slo(all, "yawl-etcd", "Replication (apply) lag per member (24 h)", 0.5, "s");
+        slo(all, "yawl-etcd", "Bandwidth utilisation (% of link)", 0.8, "percentunit");
         assertNoProblems();
     }
 

@@ -169,7 +169,24 @@ final class Grafana {
 
         /** Value mapping of exact values to texts and colours: value, text, colour, ... */
         Panel valueMap(Object... valueTextColour) {
-            ObjectNode m = valueMappings.addObject();
+            valueMappings.add(mapping(valueTextColour));
+            return this;
+        }
+
+        /** The same mapping on the named fields only (a table's yes/no columns). */
+        Panel valueMapOn(List<String> fieldNames, Object... valueTextColour) {
+            for (String f : fieldNames) {
+                ObjectNode o = overrides.addObject();
+                o.putObject("matcher").put("id", "byName").put("options", f);
+                ObjectNode p = o.putArray("properties").addObject();
+                p.put("id", "mappings");
+                p.putArray("value").add(mapping(valueTextColour));
+            }
+            return this;
+        }
+
+        static ObjectNode mapping(Object... valueTextColour) {
+            ObjectNode m = F.objectNode();
             m.put("type", "value");
             ObjectNode opts = m.putObject("options");
             for (int i = 0; i < valueTextColour.length; i += 3) {
@@ -178,7 +195,7 @@ final class Grafana {
                 r.put("color", (String) valueTextColour[i + 2]);
                 r.put("index", i / 3);
             }
-            return this;
+            return m;
         }
 
         boolean isRow() { return type.equals("row"); }
@@ -220,6 +237,9 @@ final class Grafana {
             }
             ObjectNode colour = d.putObject("color");
             colour.put("mode", colorMode != null ? colorMode : defaultColorMode());
+            if ("fixed".equals(colorMode)) {
+                colour.put("fixedColor", "blue");
+            }
             ObjectNode th = d.putObject("thresholds");
             th.put("mode", "absolute");
             th.set("steps", thresholds);

@@ -546,7 +546,8 @@ final class YawlDashboards {
                 .transformation("organize", map("excludeByName", map("Time", true),
                         "renameByName", map("instance", "member", "Value #A", "up", "Value #B", "has leader",
                                 "Value #C", "leader", "Value #D", "apply lag (proposals)", "Value #E", "leader changes 24 h")))
-                .valueMap(0, "no", "red", 1, "yes", "green")
+                .valueMapOn(List.of("up", "has leader"), 0, "no", "red", 1, "yes", "green")
+                .valueMapOn(List.of("leader"), 0, "no", "text", 1, "yes", "green")
                 .runbook("EtcdNoLeader");
         d.add(new Panel("stat", "Members healthy / has leader")).ask("Are all members up and agreeing on a leader?", "1.5 chart 6")
                 .desc("Members scraped successfully, and members that see a leader. Healthy: equal to the cluster size (5 in production).")
@@ -562,9 +563,13 @@ final class YawlDashboards {
                 .range("max(increase(etcd_server_leader_changes_seen_total{" + E + "}[24h]))", "leader changes");
 
         d.add(new Panel("timeseries", "Replication (apply) lag per member (24 h)")).ask("Is any member falling behind?", "D5 #3, 1.5 chart 2")
-                .desc("Raft proposals committed but not yet applied, per member (etcd 3.4 exports no lag in ms; committed and applied are gauges despite _total). Healthy: 0-few; a steadily growing value is a member falling behind (EtcdReplicationLagHigh).")
-                .unit("short").min(0).size(12, 8).timeFrom("24h")
-                .range("max by (instance) (etcd_server_proposals_committed_total{" + E + "} - etcd_server_proposals_applied_total{" + E + "})", "{{instance}}")
+                .desc("Per member: committed-but-unapplied raft entries expressed as time at the member's own apply rate (recording rule yawl:etcd_apply_lag_seconds of rules/recording.yml; etcd 3.4 exports no lag in ms), and the raw backlog in entries on the right axis. Max acceptable: 500 ms (dashed line); above it for 5 minutes pages (EtcdReplicationLagHigh). Healthy: 0.")
+                .unit("s").min(0).size(12, 8).timeFrom("24h")
+                .thresholds("green", null, "red", 0.5)
+                .range("max by (instance) (yawl:etcd_apply_lag_seconds{" + E + "})", "{{instance}}")
+                .range("max by (instance) (etcd_server_proposals_committed_total{" + E + "} - etcd_server_proposals_applied_total{" + E + "})", "backlog {{instance}}")
+                .override("byRegexp", "backlog .*", "unit", "short", "custom.axisPlacement", "right", "custom.lineStyle",
+                        map("fill", "dash", "dash", List.of(10, 10)))
                 .runbook("EtcdReplicationLagHigh");
         d.add(new Panel("stat", "Watch streams")).ask("How many watches does the registry serve?", "D5 #5, 1.5 chart 4")
                 .desc("Active gRPC watch streams and watchers on etcd (etcd_debugging_mvcc_*). The engine's registry client polls and does not watch, so low numbers are expected today; the design's ~1M assumed a watch per agent. Healthy: stable.")
