@@ -6,14 +6,10 @@ import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.core.AgentLog;
 import dev.yawlmetrics.agent.core.AgentVersion;
 import dev.yawlmetrics.agent.core.DaemonThreads;
-import dev.yawlmetrics.agent.endpoint.MetricsEndpoint;
-import dev.yawlmetrics.agent.instrumentation.AgentContext;
 import dev.yawlmetrics.agent.instrumentation.ClassLoadGate;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
 import dev.yawlmetrics.agent.instrumentation.Instrumentations;
 import dev.yawlmetrics.agent.metrics.AgentMetrics;
-import dev.yawlmetrics.agent.metrics.SelfMetrics;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.lang.instrument.Instrumentation;
 import java.util.List;
@@ -23,14 +19,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Entry point of {@code -javaagent:yawl-metrics-agent.jar[=key=value,...]}.
  *
  * <p>premain does the minimum on the engine's main thread: read the configuration, register the
- * class-load gate (it must be in place before engine classes load), and start one daemon thread.
- * That thread builds the registry, warms up Byte Buddy, opens the endpoint and runs each
- * module's start-up work. Nothing here may throw into the JVM's start: every failure becomes one
+ * class-load gate (it must be in place before engine classes load), and start one daemon thread
+ * running {@link AgentStarter}. This class deliberately references neither Micrometer nor Byte
+ * Buddy, so loading it loads neither. Nothing here may throw into the JVM's start: every failure becomes one
  * log line and the engine starts as if the agent were absent.
  */
 public final class YawlMetricsAgent {
     private static final AtomicBoolean STARTED = new AtomicBoolean();
-    private static volatile MetricsEndpoint endpoint;
 
     private YawlMetricsAgent() {}
 
@@ -64,40 +59,9 @@ public final class YawlMetricsAgent {
             if (gate.hasTargets()) {
                 inst.addTransformer(gate, true);
             }
-            DaemonThreads.start("yawl-metrics-init", () -> backgroundStart(config, modules, gate, inst));
+            DaemonThreads.start("yawl-metrics-init", new AgentStarter(config, modules, gate, inst));
         } catch (Throwable t) {
             AgentLog.error("agent failed to start; the engine continues without metrics: " + t);
-        }
-    }
-
-    private static void backgroundStart(AgentConfig config, List<InstrumentationModule> modules,
-                                        ClassLoadGate gate, Instrumentation inst) {
-        PrometheusMeterRegistry registry;
-        try {
-            registry = AgentMetrics.registry();
-        } catch (Throwable t) {
-            AgentLog.error("could not create the meter registry; no metrics will be served: " + t);
-            return;
-        }
-        try {
-            endpoint = MetricsEndpoint.start(config, registry);
-        } catch (Throwable t) {
-            AgentLog.error("metrics endpoint NOT started: " + t + "; the engine runs on without a metrics endpoint");
-        }
-        AgentContext context = new AgentContext(inst, config, registry);
-        for (InstrumentationModule m : modules) {
-            try {
-                m.onAgentStarted(context);
-            } catch (Throwable t) {
-                SelfMetrics.countTransformationError(m.name());
-                AgentLog.error(m.name().id() + ": start-up failed, this instrumentation stays inactive: " + t);
-            }
-        }
-        try {
-            gate.warmUp();
-            gate.retransformLoaded(inst);
-        } catch (Throwable t) {
-            AgentLog.error("could not prepare class transformation: " + t);
         }
     }
 
@@ -117,9 +81,4 @@ public final class YawlMetricsAgent {
         return sb.toString();
     }
 
-    /** The bound port, for tests and the demo; -1 when the endpoint is not running. */
-    public static int boundPort() {
-        MetricsEndpoint e = endpoint;
-        return e == null ? -1 : e.port();
-    }
 }

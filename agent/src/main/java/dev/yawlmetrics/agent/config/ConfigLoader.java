@@ -33,7 +33,7 @@ public final class ConfigLoader {
             "operation", "reason", "level", "instrumentation", "version", "method", "status_class",
             "host", "gc", "area", "id", "cause", "action");
     /** Settings that are read elsewhere but must not be reported as unknown. */
-    private static final Set<String> OTHER_KNOWN = Set.of("yawl.metrics.debug");
+    private static final Set<String> OTHER_KNOWN = Set.of("yawl.metrics.debug", "yawl.metrics.debug.fail-recording");
 
     private final List<String> problems = new ArrayList<>();
     /** property name -> [value, source description] */

@@ -8,12 +8,23 @@ public final class DaemonThreads {
     private DaemonThreads() {}
 
     public static ThreadFactory factory(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
+        return new Factory(prefix);
+    }
+
+    private static final class Factory implements ThreadFactory {
+        private final String prefix;
+        private final AtomicInteger n = new AtomicInteger();
+
+        Factory(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public Thread newThread(Runnable r) {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
-        };
+        }
     }
 
     public static Thread start(String name, Runnable body) {

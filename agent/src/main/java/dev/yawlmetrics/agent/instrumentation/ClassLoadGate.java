@@ -51,8 +51,13 @@ public final class ClassLoadGate implements ClassFileTransformer {
         Map<String, List<Target>> map = new LinkedHashMap<>();
         for (InstrumentationModule m : modules) {
             for (TypeInstrumentation t : m.typeInstrumentations()) {
-                map.computeIfAbsent(t.targetClassName().replace('.', '/'), k -> new ArrayList<>())
-                   .add(new Target(m.name(), t));
+                String key = t.targetClassName().replace('.', '/');
+                List<Target> list = map.get(key);
+                if (list == null) {
+                    list = new ArrayList<>();
+                    map.put(key, list);
+                }
+                list.add(new Target(m.name(), t));
             }
         }
         this.targetsByInternalName = Collections.unmodifiableMap(new HashMap<>(map));
@@ -174,7 +179,11 @@ public final class ClassLoadGate implements ClassFileTransformer {
                 if (b == null) {
                     // No auxiliary members, no type validation: the rewritten class has exactly
                     // the engine's members, which is what retransformation requires.
+                    // Byte Buddy ignores synthetic methods by default; the engine's renewal and
+                    // discovery loops are synthetic lambda methods (lambda$startHeartbeat$0), so
+                    // only the default finalizer stays ignored.
                     b = new ByteBuddy()
+                            .ignore(net.bytebuddy.matcher.ElementMatchers.isDefaultFinalizer())
                             .with(TypeValidation.DISABLED)
                             .with(Implementation.Context.Disabled.Factory.INSTANCE)
                             .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);

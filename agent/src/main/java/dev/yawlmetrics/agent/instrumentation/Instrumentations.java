@@ -1,6 +1,8 @@
 package dev.yawlmetrics.agent.instrumentation;
 
 import dev.yawlmetrics.agent.config.AgentConfig;
+import dev.yawlmetrics.agent.etcd.EtcdInstrumentation;
+import dev.yawlmetrics.agent.heartbeat.HeartbeatInstrumentation;
 import dev.yawlmetrics.agent.marketplace.MarketplaceInstrumentation;
 
 import java.util.ArrayList;
@@ -12,7 +14,9 @@ public final class Instrumentations {
 
     public static List<InstrumentationModule> all() {
         return List.of(
-                new MarketplaceInstrumentation());
+                new MarketplaceInstrumentation(),
+                new HeartbeatInstrumentation(),
+                new EtcdInstrumentation());
     }
 
     public static List<InstrumentationModule> enabled(AgentConfig config) {

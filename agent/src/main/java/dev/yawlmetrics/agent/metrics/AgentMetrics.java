@@ -24,7 +24,26 @@ public final class AgentMetrics {
     private static volatile AgentConfig config = null;
     private static volatile PrometheusMeterRegistry registry;
 
+    /**
+     * Test-only fault injection: every instrumentation meter fails to register, so every recorder
+     * call fails. Proves that a broken recorder never reaches engine code. Not for production.
+     */
+    public static final String FAIL_RECORDING_PROPERTY = "yawl.metrics.debug.fail-recording";
+
     private AgentMetrics() {}
+
+    private static void injectRecordingFault(PrometheusMeterRegistry r) {
+        AgentLog.warn(FAIL_RECORDING_PROPERTY + "=true: every instrumentation meter will fail (fault injection for tests)");
+        r.config().meterFilter(new io.micrometer.core.instrument.config.MeterFilter() {
+            @Override
+            public io.micrometer.core.instrument.Meter.Id map(io.micrometer.core.instrument.Meter.Id id) {
+                if (!id.getName().startsWith("yawl.agent.")) {
+                    throw new IllegalStateException("fault injected by " + FAIL_RECORDING_PROPERTY);
+                }
+                return id;
+            }
+        });
+    }
 
     /** Called once from premain, before anything can record. */
     public static void configure(AgentConfig agentConfig) {
@@ -48,6 +67,9 @@ public final class AgentMetrics {
                 if (r == null) {
                     r = newRegistry(config().commonTags());
                     SelfMetrics.bindTo(r, config());
+                    if (Boolean.getBoolean(FAIL_RECORDING_PROPERTY)) {
+                        injectRecordingFault(r);
+                    }
                     registry = r;
                 }
             }

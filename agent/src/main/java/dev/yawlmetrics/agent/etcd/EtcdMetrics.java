@@ -1,0 +1,37 @@
+package dev.yawlmetrics.agent.etcd;
+
+import dev.yawlmetrics.agent.metrics.Buckets;
+import dev.yawlmetrics.agent.metrics.MetricNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** The etcd client-side meters, all created up front (4 query types x 3 outcomes); unit-testable. */
+public final class EtcdMetrics {
+    private final DistributionSummary[] latency = new DistributionSummary[EtcdQueryType.values().length];
+    private final Counter[][] requests = new Counter[EtcdQueryType.values().length][EtcdOutcome.values().length];
+
+    public EtcdMetrics(MeterRegistry registry) {
+        for (EtcdQueryType q : EtcdQueryType.values()) {
+            latency[q.ordinal()] = DistributionSummary.builder(MetricNames.ETCD_QUERY_LATENCY)
+                    .description("Duration of each etcd call of EtcdAgentRegistryClient (publishToEtcd, deleteFromEtcd, "
+                            + "fetchAllFromEtcd), whatever its outcome, ms")
+                    .tag("query_type", q.label())
+                    .serviceLevelObjectives(Buckets.LATENCY_MS)
+                    .register(registry);
+            for (EtcdOutcome o : EtcdOutcome.values()) {
+                requests[q.ordinal()][o.ordinal()] = Counter.builder(MetricNames.ETCD_REQUESTS)
+                        .description("etcd calls of EtcdAgentRegistryClient by query type and outcome "
+                                + "(timeout = java.net.http timeout exception, error = any other exception)")
+                        .tag("query_type", q.label())
+                        .tag("outcome", o.label())
+                        .register(registry);
+            }
+        }
+    }
+
+    public void record(EtcdQueryType type, EtcdOutcome outcome, long nanos) {
+        latency[type.ordinal()].record(nanos / 1_000_000.0);
+        requests[type.ordinal()][outcome.ordinal()].increment();
+    }
+}

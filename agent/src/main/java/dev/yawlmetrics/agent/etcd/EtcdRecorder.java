@@ -1,0 +1,73 @@
+package dev.yawlmetrics.agent.etcd;
+
+import dev.yawlmetrics.agent.config.InstrumentationName;
+import dev.yawlmetrics.agent.metrics.AgentMetrics;
+
+/**
+ * What the advice inlined into EtcdAgentRegistryClient calls. Public and static because that code
+ * runs inside the engine's class; nothing here throws.
+ *
+ * <p>publishToEtcd has two call sites (register, on the caller's thread, and the heartbeat lambda,
+ * on a heartbeat thread). The advice on the lambda marks its thread for the duration of the
+ * renewal, so a put is classified as {@code heartbeat} exactly when it runs inside the lambda.
+ */
+public final class EtcdRecorder {
+    private EtcdRecorder() {}
+
+    /** Per-thread nesting depth of the heartbeat lambda (a one-element array: no set() per call). */
+    private static final ThreadLocal<int[]> IN_RENEWAL = ThreadLocal.withInitial(() -> new int[1]);
+
+    private static final class Holder {
+        static final EtcdMetrics METRICS = new EtcdMetrics(AgentMetrics.registry());
+    }
+
+    static void init() {
+        EtcdMetrics ignored = Holder.METRICS;
+    }
+
+    public static void renewalEntered() {
+        try {
+            IN_RENEWAL.get()[0]++;
+        } catch (Throwable t) {
+            AgentMetrics.recordingError(InstrumentationName.ETCD, t);
+        }
+    }
+
+    public static void renewalExited() {
+        try {
+            int[] depth = IN_RENEWAL.get();
+            if (depth[0] > 0) {
+                depth[0]--;
+            }
+        } catch (Throwable t) {
+            AgentMetrics.recordingError(InstrumentationName.ETCD, t);
+        }
+    }
+
+    public static void publishFinished(long startNanos, Throwable thrown) {
+        long elapsed = System.nanoTime() - startNanos;
+        try {
+            EtcdQueryType type = IN_RENEWAL.get()[0] > 0 ? EtcdQueryType.HEARTBEAT : EtcdQueryType.PUBLISH;
+            Holder.METRICS.record(type, EtcdOutcome.of(thrown), elapsed);
+        } catch (Throwable t) {
+            AgentMetrics.recordingError(InstrumentationName.ETCD, t);
+        }
+    }
+
+    public static void deleteFinished(long startNanos, Throwable thrown) {
+        finished(EtcdQueryType.UNPUBLISH, startNanos, thrown);
+    }
+
+    public static void fetchFinished(long startNanos, Throwable thrown) {
+        finished(EtcdQueryType.DISCOVERY, startNanos, thrown);
+    }
+
+    private static void finished(EtcdQueryType type, long startNanos, Throwable thrown) {
+        long elapsed = System.nanoTime() - startNanos;
+        try {
+            Holder.METRICS.record(type, EtcdOutcome.of(thrown), elapsed);
+        } catch (Throwable t) {
+            AgentMetrics.recordingError(InstrumentationName.ETCD, t);
+        }
+    }
+}

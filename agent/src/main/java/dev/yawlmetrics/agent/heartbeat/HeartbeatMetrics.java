@@ -1,0 +1,72 @@
+package dev.yawlmetrics.agent.heartbeat;
+
+import dev.yawlmetrics.agent.etcd.EtcdOutcome;
+import dev.yawlmetrics.agent.metrics.Buckets;
+import dev.yawlmetrics.agent.metrics.MetricNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** The heartbeat meters, created once; plain Java so it is unit-testable without an agent. */
+public final class HeartbeatMetrics {
+    private final DistributionSummary latency;
+    private final DistributionSummary lateness;
+    private final Counter tasks;
+    private final Counter[] renewals = new Counter[EtcdOutcome.values().length];
+    private final Counter reconnectHeartbeatMiss;
+    private final Counter reconnectManual;
+
+    HeartbeatMetrics(MeterRegistry registry, ExecutorTracker executors) {
+        latency = DistributionSummary.builder(MetricNames.HEARTBEAT_LATENCY)
+                .description("Duration of each heartbeat renewal (the scheduled lambda, including its etcd put), ms")
+                .serviceLevelObjectives(Buckets.LATENCY_MS)
+                .register(registry);
+        lateness = DistributionSummary.builder(MetricNames.HEARTBEAT_LATENESS)
+                .description("How late each renewal started relative to its fixed-rate schedule, ms")
+                .serviceLevelObjectives(Buckets.LONG_MS)
+                .register(registry);
+        tasks = Counter.builder(MetricNames.HEARTBEAT_TASK_COUNT)
+                .description("Heartbeat renewals executed by the heartbeat executor")
+                .register(registry);
+        for (EtcdOutcome o : EtcdOutcome.values()) {
+            renewals[o.ordinal()] = Counter.builder(MetricNames.HEARTBEAT_RENEWAL)
+                    .description("Heartbeat renewals by outcome of the etcd put the renewal made "
+                            + "(timeout = java.net.http timeout exception, error = any other exception or no put)")
+                    .tag("outcome", o.label())
+                    .register(registry);
+        }
+        reconnectHeartbeatMiss = reconnects(registry, "heartbeat_miss");
+        reconnectManual = reconnects(registry, "manual");
+        Gauge.builder(MetricNames.HEARTBEAT_QUEUE_DEPTH, executors, ExecutorTracker::queueDepth)
+                .description("Tasks in the delay queues of all heartbeat executors (scheduled renewals not running now)")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(MetricNames.HEARTBEAT_ACTIVE_THREADS, executors, ExecutorTracker::activeThreads)
+                .description("Heartbeat executor threads running a renewal right now, all clients summed")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    private static Counter reconnects(MeterRegistry registry, String reason) {
+        return Counter.builder(MetricNames.AGENT_RECONNECTS)
+                .description("Agent re-registrations: heartbeat_miss = a renewal succeeded after failed renewals of the "
+                        + "same agent; manual = register() for an id with an active heartbeat")
+                .tag("reason", reason)
+                .register(registry);
+    }
+
+    void recordRenewal(EtcdOutcome outcome, long durationNanos, long latenessNanos, boolean recovered) {
+        latency.record(durationNanos / 1_000_000.0);
+        lateness.record(Math.max(0, latenessNanos) / 1_000_000.0);
+        tasks.increment();
+        renewals[outcome.ordinal()].increment();
+        if (recovered) {
+            reconnectHeartbeatMiss.increment();
+        }
+    }
+
+    void recordManualReconnect() {
+        reconnectManual.increment();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.yawlmetrics.it.heartbeat;
+
+import dev.yawlmetrics.testsupport.AgentJvm;
+import dev.yawlmetrics.testsupport.DelayProxy;
+import dev.yawlmetrics.testsupport.EtcdServer;
+import dev.yawlmetrics.testsupport.Scrape;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static dev.yawlmetrics.it.heartbeat.Registry.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Scenario 3: etcd behind a loopback proxy that delays its answers. */
+class SlowEtcdTest {
+
+    @Test
+    void delayedAnswersShiftTheLatencyHistogramsPast100ms() throws Exception {
+        try (EtcdServer etcd = EtcdServer.startNew();
+             DelayProxy proxy = new DelayProxy(etcd.clientPort(), 150);
+             AgentJvm jvm = host(300).start().awaitReady()) {
+            etcd.grantLease(60, 60);
+            String c = jvm.command("client " + proxy.url() + " 60");
+            assertEquals("2", jvm.command("register " + c + " slow 2"));
+            await(jvm, Duration.ofSeconds(30), "6 renewals", s -> s.value(TASKS) >= 6);
+            jvm.command("unregister-all " + c);
+            Scrape s = settle(jvm);
+            double n = s.value(LATENCY + "_count");
+            assertTrue(n >= 6, s.text());
+            assertEquals(0.0, s.value(LATENCY + "_bucket", "le", "100.0"), "no renewal under 100 ms: " + s.text());
+            assertTrue(s.value(LATENCY + "_sum") / n >= 150, "mean renewal at least the proxy's delay");
+            assertEquals(0.0, s.value(ETCD_LATENCY + "_bucket", "query_type", "heartbeat", "le", "100.0"));
+            assertEquals(0.0, s.value(ETCD_LATENCY + "_bucket", "query_type", "publish", "le", "100.0"));
+            assertEquals(2.0, s.value(ETCD_LATENCY + "_count", "query_type", "publish"));
+            assertEquals(n, renewals(s, "success"), "slow is not failed");
+        }
+    }
+
+    @Test
+    void anAnswerSlowerThanTheRequestTimeoutIsATimeout() throws Exception {
+        try (EtcdServer etcd = EtcdServer.startNew();
+             DelayProxy proxy = new DelayProxy(etcd.clientPort(), 0);
+             AgentJvm jvm = host(200).sysProp("fixture.etcd.timeoutMs", "300").start().awaitReady()) {
+            etcd.grantLease(60, 60);
+            String c = jvm.command("client " + proxy.url() + " 60");
+            assertEquals("2", jvm.command("register " + c + " hung 2"));
+            proxy.delayMillis(5_000); // etcd now "hangs" longer than the client's request timeout
+            Scrape s = await(jvm, Duration.ofSeconds(30), "renewals time out", x -> renewals(x, "timeout") >= 4);
+            assertEquals(renewals(s, "timeout"), etcd(s, "heartbeat", "timeout"), s.text());
+            assertTrue(s.value(LATENCY + "_bucket", "le", "+Inf") - s.value(LATENCY + "_bucket", "le", "250.0") >= 4,
+                    "timed-out renewals last at least the 300 ms timeout");
+            jvm.command("sync " + c);
+            assertEquals(1.0, etcd(jvm.scrape(), "discovery", "timeout"));
+        }
+    }
+}
