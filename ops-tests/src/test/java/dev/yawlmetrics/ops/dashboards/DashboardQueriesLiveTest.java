@@ -40,7 +40,8 @@ class DashboardQueriesLiveTest {
 
     /** Exported only in some engine versions or situations. */
     static final Map<String, String> CONDITIONAL = Map.of(
-            "yawl_marketplace_liveness_index_size", "only when the newer AgentMarketplace (with liveAgentIds) is loaded");
+            "yawl_marketplace_liveness_index_size", "only when the newer AgentMarketplace (with liveAgentIds) is loaded",
+            "yawl_http_client_connection_timeout_count_total", "series appear with the first timeout (labelled by reason)");
 
     /**
      * Metrics the instrumentation issues add, not yet on this branch. A pattern whose metrics all

@@ -102,6 +102,9 @@ final class Grafana {
 
         Panel decimals(int d) { this.decimals = d; return this; }
 
+        /** Text shown when the query has no series (e.g. counters whose series appear on first use). */
+        Panel noValue(String text) { defaultsExtra.put("noValue", text); return this; }
+
         /** Panel-level relative time, e.g. "24h" where the design asks for a 24-hour window. */
         Panel timeFrom(String t) { this.timeFrom = t; return this; }
 

@@ -356,11 +356,11 @@ final class YawlDashboards {
                 .range("60 * sum(" + rate("yawl_marketplace_unpublish_count_total", A) + ")", "unpublish")
                 .range("60 * sum by (outcome) (" + rate("yawl_marketplace_heartbeat_count_total", A) + ")", "heartbeat {{outcome}}");
         d.add(new Panel("stat", "Liveness filter duration")).ask("Is the O(N) to O(K) liveness optimisation working?", "D3 #5")
-                .desc("The real cost of filtering listings for liveness: current p95, and the longest single filtering seen in 24 hours (the _max gauge). Healthy (O(K), clean liveness index): a few ms; O(N) (older engine, or stale agents still published): tens of ms at 100K listings.")
+                .desc("The real cost of filtering listings for liveness: current p95, and the highest p95 of the last 24 hours. Healthy (O(K), clean liveness index): a few ms; O(N) (older engine, or stale agents still published): tens of ms at 100K listings.")
                 .unit("ms").decimals(2).size(6, 8)
                 .thresholds("green", null, "yellow", 10, "red", 50)
                 .range(q("0.95", "yawl_marketplace_liveness_filter_duration_ms", A), "p95 now")
-                .range("max(max_over_time(yawl_marketplace_liveness_filter_duration_ms_max{" + A + "}[24h]))", "24 h peak");
+                .range("max_over_time(" + q("0.95", "yawl_marketplace_liveness_filter_duration_ms", A) + "[24h:])", "24 h peak of p95");
         d.add(new Panel("timeseries", "Liveness index vs live agents")).ask("Does the liveness index hold only live agents?", "beyond design (issue 4)")
                 .desc("Size of the liveness index (newer engine only) against live agents and all listings. Healthy: index = live. Index = listings means stale agents were never unpublished and the O(K) filter is really O(N).")
                 .unit("short").min(0).size(6, 8)
@@ -600,10 +600,11 @@ final class YawlDashboards {
                 .unit("reqps").min(0).size(8, 8)
                 .range("sum by (method, status_class) (" + rate("yawl_http_client_requests_sent_total", A) + ")", "{{method}} {{status_class}}");
         d.add(new Panel("timeseries", "HTTP timeout rate")).ask("Are outbound calls timing out?", "1.4 chart 4")
-                .desc("Connect and request timeouts per second. Healthy: 0; above 0.1/s for 5 minutes warns (HTTPClientTimeoutRate).")
+                .desc("Connect and request timeouts per second, by reason (connect, request). The series appear with the first timeout, so \"0\" is shown until then. Healthy: 0; above 0.1/s for 5 minutes warns (HTTPClientTimeoutRate).")
                 .unit("ops").min(0).size(12, 8)
                 .thresholds("green", null, "red", 0.1)
-                .range("sum(" + rate("yawl_http_client_connection_timeout_count_total", A) + ")", "timeouts/s")
+                .noValue("0")
+                .range("sum by (reason) (" + rate("yawl_http_client_connection_timeout_count_total", A) + ")", "{{reason}} timeouts/s")
                 .runbook("HTTPClientTimeoutRate");
         d.add(new Panel("timeseries", "HTTP pool utilisation (theoretical)")).ask("How close would a capped client be to saturation?", "1.4 chart 5")
                 .desc("In-flight requests / the configured nominal capacity, per pod: the design's theoretical saturation figure (the JDK client has no pool to read). Healthy: under 30 % (dashed line) even at peak.")
