@@ -612,31 +612,29 @@ final class Grafana {
 
         /** Dropdown of every dashboard carrying the tag, keeping time range and variables. */
         Dashboard tagLinks(String tag, String title) {
-            ObjectNode l = links.addObject();
-            l.put("asDropdown", true);
-            l.put("icon", "external link");
-            l.put("includeVars", true);
-            l.put("keepTime", true);
-            l.putArray("tags").add(tag);
-            l.put("targetBlank", false);
-            l.put("title", title);
-            l.put("type", "dashboards");
+            ObjectNode l = dashboardLink(true, "external link", title, "dashboards");
+            ((ArrayNode) l.get("tags")).add(tag);
             return this;
         }
 
         Dashboard link(String title, String url, String tooltip) {
+            ObjectNode l = dashboardLink(false, "dashboard", title, "link");
+            l.put("tooltip", tooltip);
+            l.put("url", url);
+            return this;
+        }
+
+        private ObjectNode dashboardLink(boolean dropdown, String icon, String title, String type) {
             ObjectNode l = links.addObject();
-            l.put("asDropdown", false);
-            l.put("icon", "dashboard");
+            l.put("asDropdown", dropdown);
+            l.put("icon", icon);
             l.put("includeVars", true);
             l.put("keepTime", true);
             l.putArray("tags");
             l.put("targetBlank", false);
             l.put("title", title);
-            l.put("tooltip", tooltip);
-            l.put("type", "link");
-            l.put("url", url);
-            return this;
+            l.put("type", type);
+            return l;
         }
 
         /** Marks on every time series where an alert of this severity was firing. */
