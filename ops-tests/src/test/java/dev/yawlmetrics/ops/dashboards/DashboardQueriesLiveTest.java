@@ -195,18 +195,22 @@ class DashboardQueriesLiveTest {
     void everyQueryReturnsData() {
         List<String> empty = new ArrayList<>();
         Map<String, Set<String>> excused = new LinkedHashMap<>();
+        int[] counts = new int[2];
         answers.forEach((q, a) -> {
             String why = a.path("status").asText().equals("success") ? emptyReason(q, a) : null;
             if (why == null) {
+                counts[0]++;
                 return;
             }
             if (why.startsWith("excused: ")) {
+                counts[1]++;
                 excused.computeIfAbsent(why.substring(9), k -> new LinkedHashSet<>()).add(q.dashboard());
             } else {
                 empty.add(q + "\n      -> " + why);
             }
         });
-        System.err.println("DashboardQueriesLiveTest: " + answers.size() + " queries; empty but excused by an external/conditional/pending metric:");
+        System.err.println("DashboardQueriesLiveTest: " + answers.size() + " queries; " + counts[0] + " returned data; " + counts[1]
+                + " empty but excused by an external/conditional/pending metric:");
         excused.forEach((k, v) -> System.err.println("  " + k + " in " + v));
         assertTrue(empty.isEmpty(), empty.size() + " queries return no data:\n  " + String.join("\n  ", empty));
     }
