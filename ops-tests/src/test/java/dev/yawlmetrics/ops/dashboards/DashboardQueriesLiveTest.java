@@ -3,6 +3,7 @@ package dev.yawlmetrics.ops.dashboards;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.yawlmetrics.testsupport.AgentJvm;
 import dev.yawlmetrics.testsupport.EtcdServer;
+import dev.yawlmetrics.testsupport.NodeExporter;
 import dev.yawlmetrics.testsupport.PrometheusServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,6 +2,7 @@ package dev.yawlmetrics.ops.rules;
 
 import dev.yawlmetrics.testsupport.AgentJvm;
 import dev.yawlmetrics.testsupport.EtcdServer;
+import dev.yawlmetrics.testsupport.NodeExporter;
 import dev.yawlmetrics.testsupport.ExternalProcess;
 import dev.yawlmetrics.testsupport.FreePorts;
 import dev.yawlmetrics.testsupport.PrometheusServer;
@@ -36,18 +37,6 @@ final class LiveStack implements AutoCloseable {
         this.prometheus = prometheus;
     }
 
-    /** A Debian prometheus-node-exporter on loopback. */
-    static final class NodeExporter extends ExternalProcess {
-        final int port;
-
-        NodeExporter(Path binary) throws Exception {
-            super("node-exporter");
-            port = FreePorts.next();
-            launch(List.of(binary.toString(), "--web.listen-address=127.0.0.1:" + port));
-            awaitHttp200("http://127.0.0.1:" + port + "/metrics", Duration.ofSeconds(30));
-        }
-    }
-
     /** Starts etcd and node exporter, then the engine from {@code engineStarter}, then Prometheus. */
     static LiveStack start(EngineStarter engineStarter) throws Exception {
         EtcdServer etcd = EtcdServer.startNew();
@@ -56,7 +45,7 @@ final class LiveStack implements AutoCloseable {
         try {
             Optional<Path> nodeBinary = Tools.find("prometheus-node-exporter");
             if (nodeBinary.isPresent()) {
-                node = new NodeExporter(nodeBinary.get());
+                node = NodeExporter.start();
             } else {
                 System.err.println("LiveStack: prometheus-node-exporter not installed; node_* metrics come from rules/external-metrics.txt only");
             }
@@ -93,7 +82,7 @@ final class LiveStack implements AutoCloseable {
         sb.append("  - job_name: etcd\n    static_configs:\n      - targets: ['127.0.0.1:").append(etcd.clientPort())
                 .append("']\n        labels:\n          etcd_cluster: live-test\n");
         if (node != null) {
-            sb.append("  - job_name: node\n    static_configs:\n      - targets: ['127.0.0.1:").append(node.port).append("']\n");
+            sb.append("  - job_name: node\n    static_configs:\n      - targets: ['").append(node.target()).append("']\n");
         }
         return sb.toString();
     }

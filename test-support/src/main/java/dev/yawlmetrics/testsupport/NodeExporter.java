@@ -1,21 +1,18 @@
-package dev.yawlmetrics.ops.dashboards;
+package dev.yawlmetrics.testsupport;
 
-import dev.yawlmetrics.testsupport.ExternalProcess;
-import dev.yawlmetrics.testsupport.FreePorts;
-import dev.yawlmetrics.testsupport.Tools;
 
 import java.util.List;
 import java.time.Duration;
 
-/** Debian's prometheus-node-exporter on a free loopback port. */
-final class NodeExporter extends ExternalProcess {
+/** Debian's prometheus-node-exporter on a free loopback port (fails under CI / skips loudly when missing). */
+public final class NodeExporter extends ExternalProcess {
     private final int port = FreePorts.next();
 
     private NodeExporter() throws Exception {
         super("node-exporter");
     }
 
-    static NodeExporter start() throws Exception {
+    public static NodeExporter start() throws Exception {
         NodeExporter n = new NodeExporter();
         n.launch(List.of(Tools.require("prometheus-node-exporter", "prometheus-node-exporter").toString(),
                 "--web.listen-address=127.0.0.1:" + n.port));
@@ -23,7 +20,7 @@ final class NodeExporter extends ExternalProcess {
         return n;
     }
 
-    String target() {
+    public String target() {
         return "127.0.0.1:" + port;
     }
 }
