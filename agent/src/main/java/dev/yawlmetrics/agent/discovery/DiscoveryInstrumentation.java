@@ -45,6 +45,12 @@ public final class DiscoveryInstrumentation implements InstrumentationModule {
             return AgentShape.TARGET;
         }
 
+        /** Per-agent state is a field added at first load; see AgentShape.ensureTracked. */
+        @Override
+        public boolean addsMembers() {
+            return true;
+        }
+
         @Override
         public String checkShape(TypeDescription type) {
             List<String> fields = AgentShape.missingFields(type);

@@ -41,6 +41,12 @@ public final class LifecycleInstrumentation implements InstrumentationModule {
             return AgentShape.TARGET;
         }
 
+        /** Per-agent state is a field added at first load; see AgentShape.ensureTracked. */
+        @Override
+        public boolean addsMembers() {
+            return true;
+        }
+
         @Override
         public String checkShape(TypeDescription type) {
             List<String> fields = AgentShape.missingFields(type);
