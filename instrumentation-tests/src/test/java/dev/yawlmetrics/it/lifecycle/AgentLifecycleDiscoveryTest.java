@@ -151,4 +151,34 @@ class AgentLifecycleDiscoveryTest {
                     jvm.describe());
         }
     }
+
+    @Test
+    void discoveryAloneWorksWithLifecycleSwitchedOff() throws Exception {
+        try (AgentJvm jvm = AgentJvm.builder(LifecycleHost.class)
+                .sysProp("yawl.instrumentation.lifecycle.enabled", "false").start().awaitReady()) {
+            jvm.command("create 2 5 ports");
+            jvm.command("work 0");
+            jvm.command("start");
+            Scrape s = scrapeUntil(jvm, "drought", x -> x.value("yawl_agent_backoff_level") >= 2);
+            assertTrue(s.find("yawl_agent_creations_total").isEmpty(), s.text());
+            assertEquals(0.0, s.value("yawl_agent_instrumentation_applied", "instrumentation", "lifecycle"));
+            assertEquals(1.0, s.value("yawl_agent_instrumentation_applied", "instrumentation", "discovery"));
+            jvm.command("stop");
+            assertEquals(0, jvm.scrape().sum("yawl_agent_backoff_level_agents"));
+        }
+    }
+
+    @Test
+    void bothSwitchedOffLeaveTheAgentClassAlone() throws Exception {
+        try (AgentJvm jvm = AgentJvm.builder(LifecycleHost.class)
+                .sysProp("yawl.instrumentation.lifecycle.enabled", "false")
+                .sysProp("yawl.instrumentation.discovery.enabled", "false").start().awaitReady()) {
+            jvm.command("create 2 5 ports");
+            assertEquals("{DISCOVERING=2}", jvm.command("start"));
+            assertEquals("{STOPPED=2}", jvm.command("stop"));
+            Scrape s = jvm.scrape();
+            assertTrue(s.find("yawl_agent_discovery_attempts_total").isEmpty(), s.text());
+            assertTrue(jvm.agentLog().stream().noneMatch(l -> l.contains("GenericPartyAgent")), jvm.describe());
+        }
+    }
 }
