@@ -64,13 +64,13 @@ public final class DiscoveryMetrics {
 
     private static Counter checkout(MeterRegistry registry, String outcome) {
         return Counter.builder(MetricNames.AGENT_CHECKOUTS)
-                .description("checkOutWorkItem calls from GenericPartyAgent.processWorkItem; failure = null or a failure/error answer")
+                .description("checkOutWorkItem calls from GenericPartyAgent.processWorkItem; failure = threw, or answered null or failure/error")
                 .tag("outcome", outcome).register(registry);
     }
 
     private static Counter checkin(MeterRegistry registry, String outcome) {
         return Counter.builder(MetricNames.AGENT_CHECKINS)
-                .description("checkInWorkItem calls from GenericPartyAgent.processWorkItem; success = the answer contains 'success'")
+                .description("checkInWorkItem calls from GenericPartyAgent.processWorkItem; success = the answer contains 'success', error = anything else or threw")
                 .tag("outcome", outcome).register(registry);
     }
 
@@ -82,7 +82,7 @@ public final class DiscoveryMetrics {
         attempts[DiscoveryOutcome.of(processed, thrown).ordinal()].increment();
     }
 
-    /** The engine's rule: a check-out failed when the answer is null or contains "failure" or "error". */
+    /** The engine's rule: a check-out failed when the answer is null or contains "failure" or "error" (a throw arrives as null). */
     public void checkedOut(String answer) {
         boolean failed = answer == null || answer.contains("failure") || answer.contains("error");
         (failed ? checkoutFailure : checkoutSuccess).increment();

@@ -58,19 +58,19 @@ public final class DiscoveryRecorder {
         unit.sleep(duration);
     }
 
-    /** After {@code ibClient.checkOutWorkItem(...)} returned inside processWorkItem. */
-    public static void checkedOut(String answer) {
+    /** After {@code ibClient.checkOutWorkItem(...)} returned or threw inside processWorkItem. */
+    public static void checkedOut(String answer, Throwable thrown) {
         try {
-            Holder.METRICS.checkedOut(answer);
+            Holder.METRICS.checkedOut(thrown == null ? answer : null);
         } catch (Throwable t) {
             AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
         }
     }
 
-    /** After {@code ibClient.checkInWorkItem(...)} returned inside processWorkItem. */
-    public static void checkedIn(String answer) {
+    /** After {@code ibClient.checkInWorkItem(...)} returned or threw inside processWorkItem. */
+    public static void checkedIn(String answer, Throwable thrown) {
         try {
-            Holder.METRICS.checkedIn(answer);
+            Holder.METRICS.checkedIn(thrown == null ? answer : null);
         } catch (Throwable t) {
             AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
         }

@@ -30,13 +30,15 @@ public final class CallSiteRewriter implements AsmVisitorWrapper.ForDeclaredMeth
     private final String hookName;
     private final String hookDescriptor;
     private final boolean replace;
+    private final boolean appendSelf;
 
-    private CallSiteRewriter(String owner, String name, String descriptor, Class<?> hookOwner, String hookName,
-                             String hookDescriptor, boolean replace) {
+    private CallSiteRewriter(String owner, String name, String descriptor, String hookOwner, String hookName,
+                             String hookDescriptor, boolean replace, boolean appendSelf) {
         this.owner = owner.replace('.', '/');
         this.name = name;
         this.descriptor = descriptor;
-        this.hookOwner = Type.getInternalName(hookOwner);
+        this.appendSelf = appendSelf;
+        this.hookOwner = hookOwner;
         this.hookName = hookName;
         this.hookDescriptor = hookDescriptor;
         this.replace = replace;
@@ -50,19 +52,34 @@ public final class CallSiteRewriter implements AsmVisitorWrapper.ForDeclaredMeth
             d.append(arg.getDescriptor());
         }
         d.append("Ljava/lang/Object;)").append(call.getReturnType().getDescriptor());
-        return new CallSiteRewriter(owner, name, descriptor, hookOwner, hookName, d.toString(), true);
+        return new CallSiteRewriter(owner, name, descriptor, Type.getInternalName(hookOwner), hookName, d.toString(), true, true);
+    }
+
+    /**
+     * {@code INVOKEVIRTUAL owner.name(args)} becomes {@code INVOKESTATIC hookOwner.hookName(owner, args...)}:
+     * same operands, same result; for a static method generated in the instrumented class itself.
+     */
+    public static CallSiteRewriter redirect(String owner, String name, String descriptor, String hookOwnerInternalName, String hookName) {
+        Type call = Type.getMethodType(descriptor);
+        StringBuilder d = new StringBuilder("(L").append(owner.replace('.', '/')).append(';');
+        for (Type arg : call.getArgumentTypes()) {
+            d.append(arg.getDescriptor());
+        }
+        d.append(')').append(call.getReturnType().getDescriptor());
+        return new CallSiteRewriter(owner, name, descriptor, hookOwnerInternalName, hookName, d.toString(), true, false);
     }
 
     /** The hook takes the call's result and returns void. */
     public static CallSiteRewriter observeResult(String owner, String name, String descriptor, Class<?> hookOwner, String hookName) {
         Type result = Type.getMethodType(descriptor).getReturnType();
-        return new CallSiteRewriter(owner, name, descriptor, hookOwner, hookName, "(" + result.getDescriptor() + ")V", false);
+        return new CallSiteRewriter(owner, name, descriptor, Type.getInternalName(hookOwner), hookName,
+                "(" + result.getDescriptor() + ")V", false, false);
     }
 
     @Override
     public MethodVisitor wrap(TypeDescription instrumentedType, MethodDescription instrumentedMethod, MethodVisitor methodVisitor,
                               Implementation.Context implementationContext, TypePool typePool, int writerFlags, int readerFlags) {
-        if (replace && instrumentedMethod.isStatic()) {
+        if (appendSelf && instrumentedMethod.isStatic()) {
             return methodVisitor;
         }
         return new MethodVisitor(OpenedClassReader.ASM_API, methodVisitor) {
@@ -74,7 +91,9 @@ public final class CallSiteRewriter implements AsmVisitorWrapper.ForDeclaredMeth
                         && callDescriptor.equals(descriptor)) {
                     rewritten = true;
                     if (replace) {
-                        super.visitVarInsn(Opcodes.ALOAD, 0);
+                        if (appendSelf) {
+                            super.visitVarInsn(Opcodes.ALOAD, 0);
+                        }
                         super.visitMethodInsn(Opcodes.INVOKESTATIC, hookOwner, hookName, hookDescriptor, false);
                     } else {
                         super.visitMethodInsn(opcode, callOwner, callName, callDescriptor, isInterface);

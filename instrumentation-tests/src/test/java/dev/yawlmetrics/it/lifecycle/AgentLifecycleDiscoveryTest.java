@@ -85,9 +85,15 @@ class AgentLifecycleDiscoveryTest {
             // check-out / check-in answers, by the engine's own rules
             jvm.command("checkout <failure>locked</failure>");
             scrapeUntil(jvm, "checkout failures", x -> x.value("yawl_agent_work_item_checkout_count_total", "outcome", "failure") >= 1);
+            double answeredFailures = jvm.scrape().value("yawl_agent_work_item_checkout_count_total", "outcome", "failure");
+            jvm.command("checkout THROW"); // the client throws: the engine hands the item off, the call still counts
+            scrapeUntil(jvm, "checkout exceptions", x -> x.value("yawl_agent_work_item_checkout_count_total", "outcome", "failure") > answeredFailures + 2);
             jvm.command("checkout <success/>");
             jvm.command("checkin <failure>bad_data</failure>");
             scrapeUntil(jvm, "checkin errors", x -> x.value("yawl_agent_work_item_checkin_count_total", "outcome", "error") >= 1);
+            double answeredErrors = jvm.scrape().value("yawl_agent_work_item_checkin_count_total", "outcome", "error");
+            jvm.command("checkin THROW");
+            scrapeUntil(jvm, "checkin exceptions", x -> x.value("yawl_agent_work_item_checkin_count_total", "outcome", "error") > answeredErrors + 2);
             jvm.command("checkin <success/>");
 
             // stop
