@@ -43,4 +43,18 @@ class LifecycleMetricsTest {
         assertTrue(text.contains("yawl_agent_reconnect_count_total{reason=\"discovery_restart\"} 1.0"), text);
         assertFalse(text.contains("yawl_agent_total"), "no stripped 'created' name: " + text);
     }
+
+    @Test
+    void reconnectReasonsFromHeartbeatAndLifecycleShareOneFamily() {
+        // the heartbeat instrumentation registers the same name with other reasons and its own description
+        io.micrometer.core.instrument.Counter.builder(dev.yawlmetrics.agent.metrics.MetricNames.AGENT_RECONNECTS)
+                .description("another description").tag("reason", "heartbeat_miss").register(registry).increment();
+        FakeAgent a = new FakeAgent(5);
+        metrics.created(a, State.CREATED, 1L);
+        metrics.transition(a, State.CREATED, State.STOPPED, 2L);
+        metrics.transition(a, State.STOPPED, State.INITIALIZING, 3L);
+        String text = registry.scrape();
+        assertTrue(text.contains("yawl_agent_reconnect_count_total{reason=\"discovery_restart\"} 1.0"), text);
+        assertTrue(text.contains("yawl_agent_reconnect_count_total{reason=\"heartbeat_miss\"} 1.0"), text);
+    }
 }

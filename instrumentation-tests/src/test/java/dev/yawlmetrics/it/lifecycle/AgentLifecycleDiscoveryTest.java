@@ -144,7 +144,7 @@ class AgentLifecycleDiscoveryTest {
     @Test
     void agentsLoadedByAChildFirstLoaderAreInstrumented() throws Exception {
         try (AgentJvm jvm = AgentJvm.builder(LifecycleHost.class).start().awaitReady()) {
-            assertEquals("ChildFirstLoader true", jvm.command("child-create 3 5"));
+            assertEquals("ChildFirstClassLoader true", jvm.command("child-create 3 5"));
             jvm.command("child-call start");
             scrapeUntil(jvm, "child agents discovering", x -> x.value("yawl_agent_discovery_attempts_total", "outcome", "success") >= 3
                     && x.value("yawl_agent_backoff_level_agents", "level", "0") == 3);
@@ -153,7 +153,7 @@ class AgentLifecycleDiscoveryTest {
             assertEquals(3, s.value("yawl_agent_creations_total"));
             assertEquals(3, s.value("yawl_agent_stopped_total"));
             assertEquals(3, s.value("yawl_agent_state_transitions_total", "from", "STOPPING", "to", "STOPPED"));
-            assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("lifecycle: instrumented " + "org.yawlfoundation.yawl.integration.autonomous.GenericPartyAgent (loader dev.yawlmetrics.fixtures.hosts.ChildFirstLoader)")),
+            assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("lifecycle: instrumented " + "org.yawlfoundation.yawl.integration.autonomous.GenericPartyAgent (loader dev.yawlmetrics.fixtures.hosts.ChildFirstClassLoader)")),
                     jvm.describe());
         }
     }
