@@ -187,4 +187,15 @@ class AgentLifecycleDiscoveryTest {
             assertTrue(jvm.agentLog().stream().noneMatch(l -> l.contains("GenericPartyAgent")), jvm.describe());
         }
     }
+
+    @Test
+    void aLoaderThatCannotSeeTheAgentGetsTheClassUnchanged() throws Exception {
+        try (AgentJvm jvm = AgentJvm.builder(LifecycleHost.class).start().awaitReady()) {
+            assertEquals("DISCOVERING STOPPED", jvm.command("isolated-run"));
+            Scrape s = jvm.scrape();
+            assertTrue(s.value("yawl_agent_transformation_errors_total", "instrumentation", "lifecycle") >= 1, s.text());
+            assertEquals(0, s.sum("yawl_agent_creations_total"));
+            assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("does not see the agent's")), jvm.describe());
+        }
+    }
 }
