@@ -89,7 +89,7 @@ public final class ClassLoadGate implements ClassFileTransformer {
         }
         String binaryName = className.replace('/', '.');
         try {
-            return rewrite(binaryName, loader, classfileBuffer, targets);
+            return rewrite(binaryName, loader, classfileBuffer, targets, classBeingRedefined != null);
         } catch (Throwable t) {
             for (Target target : targets) {
                 SelfMetrics.countTransformationError(target.module);
@@ -109,7 +109,7 @@ public final class ClassLoadGate implements ClassFileTransformer {
      * Byte Buddy used directly rather than through AgentBuilder: AgentBuilder's transformer is a
      * generated class injected with sun.misc.Unsafe, which prints a deprecation warning on Java 25.
      */
-    private byte[] rewrite(String binaryName, ClassLoader loader, byte[] classfile, List<Target> targets) {
+    private byte[] rewrite(String binaryName, ClassLoader loader, byte[] classfile, List<Target> targets, boolean alreadyLoaded) {
         ClassFileLocator locator = new ClassFileLocator.Compound(
                 ClassFileLocator.Simple.of(binaryName, classfile),
                 loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
@@ -123,6 +123,13 @@ public final class ClassLoadGate implements ClassFileTransformer {
                 deferred = true;
                 AgentLog.debug(target.module.id() + ": " + binaryName + " loaded before the module was ready;"
                         + " it is instrumented by retransformation once the agent has started");
+                continue;
+            }
+            if (alreadyLoaded && target.type.addsMembers()) {
+                SelfMetrics.countSkipped(target.module);
+                AgentLog.warn(target.module.id() + ": left already-loaded " + binaryName + " unchanged: this instrumentation adds"
+                        + " fields to the class, which the JVM allows only when the class is first loaded (attach the agent"
+                        + " with -javaagent at start-up)");
                 continue;
             }
             String drift = target.type.checkShape(type);

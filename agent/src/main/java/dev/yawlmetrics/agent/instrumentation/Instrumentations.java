@@ -1,10 +1,12 @@
 package dev.yawlmetrics.agent.instrumentation;
 
 import dev.yawlmetrics.agent.config.AgentConfig;
+import dev.yawlmetrics.agent.discovery.DiscoveryInstrumentation;
 import dev.yawlmetrics.agent.etcd.EtcdInstrumentation;
 import dev.yawlmetrics.agent.heartbeat.HeartbeatInstrumentation;
 import dev.yawlmetrics.agent.httpclient.HttpClientInstrumentation;
 import dev.yawlmetrics.agent.jvm.JvmInstrumentation;
+import dev.yawlmetrics.agent.lifecycle.LifecycleInstrumentation;
 import dev.yawlmetrics.agent.marketplace.MarketplaceInstrumentation;
 
 import java.util.ArrayList;
@@ -20,7 +22,9 @@ public final class Instrumentations {
                 new HeartbeatInstrumentation(),
                 new EtcdInstrumentation(),
                 new HttpClientInstrumentation(),
-                new JvmInstrumentation());
+                new JvmInstrumentation(),
+                new LifecycleInstrumentation(),
+                new DiscoveryInstrumentation());
     }
 
     public static List<InstrumentationModule> enabled(AgentConfig config) {

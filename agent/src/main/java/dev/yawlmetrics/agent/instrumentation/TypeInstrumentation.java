@@ -29,6 +29,15 @@ public interface TypeInstrumentation {
         return true;
     }
 
+    /**
+     * True when {@link #transform} adds fields, methods or interfaces. The JVM rejects such changes
+     * when retransforming an already-loaded class, so the gate then skips this instrumentation
+     * (logged, counted as skipped) instead of failing the whole class.
+     */
+    default boolean addsMembers() {
+        return false;
+    }
+
     /** Adds the advice. Only called when {@link #checkShape} returned null. */
     DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader);
 }
