@@ -21,6 +21,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * The agent's only {@link ClassFileTransformer}. It sees every class the JVM loads, so it does
@@ -36,6 +39,9 @@ public final class ClassLoadGate implements ClassFileTransformer {
     private final Map<String, List<Target>> targetsByInternalName;
     private final Object lock = new Object();
     private volatile ByteBuddy byteBuddy;
+    /** Stands for the bootstrap loader (null) as a key of {@link #decided}. */
+    private static final Object BOOT = new Object();
+    private final Map<Object, Set<String>> decided = new WeakHashMap<>();
 
     static final class Target {
         final InstrumentationName module;
@@ -83,7 +89,7 @@ public final class ClassLoadGate implements ClassFileTransformer {
         }
         String binaryName = className.replace('/', '.');
         try {
-            return rewrite(binaryName, loader, classfileBuffer, targets);
+            return rewrite(binaryName, loader, classfileBuffer, targets, classBeingRedefined != null);
         } catch (Throwable t) {
             for (Target target : targets) {
                 SelfMetrics.countTransformationError(target.module);
@@ -103,7 +109,7 @@ public final class ClassLoadGate implements ClassFileTransformer {
      * Byte Buddy used directly rather than through AgentBuilder: AgentBuilder's transformer is a
      * generated class injected with sun.misc.Unsafe, which prints a deprecation warning on Java 25.
      */
-    private byte[] rewrite(String binaryName, ClassLoader loader, byte[] classfile, List<Target> targets) {
+    private byte[] rewrite(String binaryName, ClassLoader loader, byte[] classfile, List<Target> targets, boolean alreadyLoaded) {
         ClassFileLocator locator = new ClassFileLocator.Compound(
                 ClassFileLocator.Simple.of(binaryName, classfile),
                 loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
@@ -111,7 +117,21 @@ public final class ClassLoadGate implements ClassFileTransformer {
         TypeDescription type = pool.describe(binaryName).resolve();
         DynamicType.Builder<?> builder = byteBuddy().redefine(type, locator);
         List<Target> applied = new ArrayList<>();
+        boolean deferred = false;
         for (Target target : targets) {
+            if (!target.type.ready()) {
+                deferred = true;
+                AgentLog.debug(target.module.id() + ": " + binaryName + " loaded before the module was ready;"
+                        + " it is instrumented by retransformation once the agent has started");
+                continue;
+            }
+            if (alreadyLoaded && target.type.addsMembers()) {
+                SelfMetrics.countSkipped(target.module);
+                AgentLog.warn(target.module.id() + ": left already-loaded " + binaryName + " unchanged: this instrumentation adds"
+                        + " fields to the class, which the JVM allows only when the class is first loaded (attach the agent"
+                        + " with -javaagent at start-up)");
+                continue;
+            }
             String drift = target.type.checkShape(type);
             if (drift != null) {
                 SelfMetrics.countSkipped(target.module);
@@ -122,6 +142,9 @@ public final class ClassLoadGate implements ClassFileTransformer {
             }
             builder = target.type.transform(builder, type, loader);
             applied.add(target);
+        }
+        if (!deferred) {
+            markDecided(loader, binaryName);
         }
         if (applied.isEmpty()) {
             return null;
@@ -194,21 +217,39 @@ public final class ClassLoadGate implements ClassFileTransformer {
         return b;
     }
 
+    /**
+     * Records that this (loader, class) got its final answer at load time, so the start-up
+     * retransformation pass does not rewrite (or count as drifted) the same class a second time.
+     * Weak keys: a webapp loader that goes away takes its entry with it.
+     */
+    private void markDecided(ClassLoader loader, String binaryName) {
+        synchronized (decided) {
+            Set<String> names = decided.get(loader == null ? BOOT : loader);
+            if (names == null) {
+                names = new HashSet<>();
+                decided.put(loader == null ? BOOT : loader, names);
+            }
+            names.add(binaryName);
+        }
+    }
+
+    private boolean isDecided(Class<?> c) {
+        ClassLoader loader = c.getClassLoader();
+        synchronized (decided) {
+            Set<String> names = decided.get(loader == null ? BOOT : loader);
+            return names != null && names.contains(c.getName());
+        }
+    }
+
     /** Retransforms targets that were already loaded when the agent arrived (late attach, early loads). */
     public void retransformLoaded(Instrumentation inst) {
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             List<Target> targets = targetsByInternalName.get(c.getName().replace('.', '/'));
-            if (targets == null || !inst.isModifiableClass(c)) {
+            if (targets == null || !inst.isModifiableClass(c) || isDecided(c)) {
                 continue;
             }
-            boolean allApplied = true;
-            for (Target t : targets) {
-                allApplied &= SelfMetrics.isApplied(t.module);
-            }
-            if (!allApplied) {
-                loaded.add(c);
-            }
+            loaded.add(c);
         }
         for (Class<?> c : loaded) {
             try {

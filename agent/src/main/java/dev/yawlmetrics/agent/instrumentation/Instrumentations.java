@@ -1,8 +1,12 @@
 package dev.yawlmetrics.agent.instrumentation;
 
 import dev.yawlmetrics.agent.config.AgentConfig;
+import dev.yawlmetrics.agent.discovery.DiscoveryInstrumentation;
 import dev.yawlmetrics.agent.etcd.EtcdInstrumentation;
 import dev.yawlmetrics.agent.heartbeat.HeartbeatInstrumentation;
+import dev.yawlmetrics.agent.httpclient.HttpClientInstrumentation;
+import dev.yawlmetrics.agent.jvm.JvmInstrumentation;
+import dev.yawlmetrics.agent.lifecycle.LifecycleInstrumentation;
 import dev.yawlmetrics.agent.marketplace.MarketplaceInstrumentation;
 
 import java.util.ArrayList;
@@ -16,7 +20,11 @@ public final class Instrumentations {
         return List.of(
                 new MarketplaceInstrumentation(),
                 new HeartbeatInstrumentation(),
-                new EtcdInstrumentation());
+                new EtcdInstrumentation(),
+                new HttpClientInstrumentation(),
+                new JvmInstrumentation(),
+                new LifecycleInstrumentation(),
+                new DiscoveryInstrumentation());
     }
 
     public static List<InstrumentationModule> enabled(AgentConfig config) {

@@ -19,6 +19,25 @@ public interface TypeInstrumentation {
      */
     String checkShape(TypeDescription type);
 
+    /**
+     * False while something the advice needs at run time does not exist yet (e.g. a bridge class
+     * that the module defines in {@link InstrumentationModule#onAgentStarted}). The gate then
+     * loads the class unchanged without counting it as skipped, and the start-up thread's
+     * retransformation of already-loaded targets instruments it once the module is ready.
+     */
+    default boolean ready() {
+        return true;
+    }
+
+    /**
+     * True when {@link #transform} adds fields, methods or interfaces. The JVM rejects such changes
+     * when retransforming an already-loaded class, so the gate then skips this instrumentation
+     * (logged, counted as skipped) instead of failing the whole class.
+     */
+    default boolean addsMembers() {
+        return false;
+    }
+
     /** Adds the advice. Only called when {@link #checkShape} returned null. */
     DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader);
 }

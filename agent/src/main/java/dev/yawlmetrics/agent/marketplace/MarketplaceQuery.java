@@ -1,49 +1,44 @@
 package dev.yawlmetrics.agent.marketplace;
 
-/** The public queries of {@code AgentMarketplace} and the bounded {@code query} label each gets. */
+/**
+ * The public queries of {@code AgentMarketplace}, the bounded {@code query} label each gets, and
+ * whether the query consumes the private lazy {@code liveListings()} stream (the liveness filter).
+ * Per yawl-targets.md §2, in both known versions: findByNamespace, findByMaxCost,
+ * findByMaxLatency, findByWcpPattern, allLiveListings and liveCount go through it;
+ * findForTransitionSlot (TransitionSlotQuery.matches checks liveness) and findById do not.
+ */
 public enum MarketplaceQuery {
-    TRANSITION_SLOT("findForTransitionSlot", "transition_slot"),
-    NAMESPACE("findByNamespace", "namespace"),
-    MAX_COST("findByMaxCost", "max_cost"),
-    MAX_LATENCY("findByMaxLatency", "max_latency"),
-    WCP_PATTERN("findByWcpPattern", "wcp_pattern"),
-    BY_ID("findById", "by_id"),
-    ALL_LIVE("allLiveListings", "all_live"),
-    LIVE_COUNT("liveCount", "live_count");
+    TRANSITION_SLOT("findForTransitionSlot", "transition_slot", false),
+    NAMESPACE("findByNamespace", "namespace", true),
+    MAX_COST("findByMaxCost", "max_cost", true),
+    MAX_LATENCY("findByMaxLatency", "max_latency", true),
+    WCP_PATTERN("findByWcpPattern", "wcp_pattern", true),
+    BY_ID("findById", "by_id", false),
+    ALL_LIVE("allLiveListings", "all_live", true),
+    LIVE_COUNT("liveCount", "live_count", true);
+
+    /** values() clones its array on every call; the hot path indexes this copy instead. */
+    static final MarketplaceQuery[] ALL = values();
 
     final String methodName;
     final String label;
+    final boolean consumesLivenessFilter;
 
-    MarketplaceQuery(String methodName, String label) {
+    MarketplaceQuery(String methodName, String label, boolean consumesLivenessFilter) {
         this.methodName = methodName;
         this.label = label;
+        this.consumesLivenessFilter = consumesLivenessFilter;
     }
 
     public String label() {
         return label;
     }
 
-    static String[] methodNames() {
-        MarketplaceQuery[] all = values();
-        String[] names = new String[all.length];
-        for (int i = 0; i < all.length; i++) {
-            names[i] = all[i].methodName;
-        }
-        return names;
+    public String methodName() {
+        return methodName;
     }
 
-    /** Null for a method that is not a query (cannot happen for advised methods). */
-    static MarketplaceQuery ofMethod(String method) {
-        switch (method) {
-            case "findForTransitionSlot": return TRANSITION_SLOT;
-            case "findByNamespace": return NAMESPACE;
-            case "findByMaxCost": return MAX_COST;
-            case "findByMaxLatency": return MAX_LATENCY;
-            case "findByWcpPattern": return WCP_PATTERN;
-            case "findById": return BY_ID;
-            case "allLiveListings": return ALL_LIVE;
-            case "liveCount": return LIVE_COUNT;
-            default: return null;
-        }
+    public boolean consumesLivenessFilter() {
+        return consumesLivenessFilter;
     }
 }

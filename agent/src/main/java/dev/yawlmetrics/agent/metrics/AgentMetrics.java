@@ -3,6 +3,7 @@ package dev.yawlmetrics.agent.metrics;
 import dev.yawlmetrics.agent.config.AgentConfig;
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.core.AgentLog;
+import dev.yawlmetrics.agent.jvm.JvmMetrics;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -84,6 +85,8 @@ public final class AgentMetrics {
 
     public static PrometheusMeterRegistry newRegistry(Map<String, String> commonTags) {
         PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // Before any meter exists: Micrometer warns about filters added later.
+        r.config().meterFilter(JvmMetrics.gcPauseHistogram());
         if (!commonTags.isEmpty()) {
             List<Tag> tags = new ArrayList<>();
             commonTags.forEach((k, v) -> tags.add(Tag.of(k, v)));

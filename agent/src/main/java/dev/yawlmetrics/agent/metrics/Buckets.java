@@ -8,9 +8,13 @@ package dev.yawlmetrics.agent.metrics;
 public final class Buckets {
     private Buckets() {}
 
-    /** General latency, 0.5 ms .. 10 s. */
+    /**
+     * General latency, 1 ms .. 10 s. Whole numbers only: Micrometer's fixed-boundary histogram
+     * records {@code Math.ceil(value)}, so a fractional bound such as 0.5 would never count what
+     * its {@code le} label claims (0.3 ms lands in le=1). The mean stays exact through _sum/_count.
+     */
     public static final double[] LATENCY_MS = {
-        0.5, 1, 2.5, 5, 10, 25, 50, 100, 200, 250, 500, 1000, 2500, 5000, 10000
+        1, 2, 5, 10, 25, 50, 100, 200, 250, 500, 1000, 2500, 5000, 10000
     };
 
     /** Sleeps and state durations, which span milliseconds to minutes. */

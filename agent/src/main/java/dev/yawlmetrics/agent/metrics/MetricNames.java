@@ -83,4 +83,8 @@ public final class MetricNames {
     public static final String HTTP_CONNECTIONS_PENDING = "yawl.http.client.connections_pending";
     public static final String HTTP_TIMEOUTS = "yawl.http.client.connection_timeout_count";
     public static final String HTTP_POOL_UTILIZATION = "yawl.http.client.pool_utilization_percent";
+
+    // --- JVM (Micrometer's own binders; names are theirs) -----------------------------------
+    /** jvm_gc_pause_seconds, a Timer of Micrometer's JvmGcMetrics; the agent adds histogram buckets. */
+    public static final String JVM_GC_PAUSE = "jvm.gc.pause";
 }

@@ -33,11 +33,12 @@ public final class AgentMarketplace {
         liveAgentIds.remove(agentId);
     }
 
+    /** An unknown id is a silent no-op. The lambda touches the index, so it is an instance method. */
     public void heartbeat(String agentId, Instant at) {
-        AgentMarketplaceListing updated = listings.computeIfPresent(agentId, (id, l) -> l.withHeartbeat(at));
-        if (updated != null) {
-            liveAgentIds.add(agentId);
-        }
+        listings.computeIfPresent(agentId, (id, l) -> {
+            liveAgentIds.add(id);
+            return l.withHeartbeat(at);
+        });
     }
 
     public List<AgentMarketplaceListing> findForTransitionSlot(TransitionSlotQuery query) {

@@ -1,0 +1,108 @@
+package dev.yawlmetrics.agent.httpclient;
+
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.commons.ClassRemapper;
+import net.bytebuddy.jar.asm.commons.SimpleRemapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandles;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Makes {@link HttpClientBridge} callable from inside {@code java.net.http} (a module of the
+ * platform class loader, which cannot see the agent's classes), without touching the
+ * boot class path (which turns class-data sharing off and prints a warning on Java 25) and
+ * without {@code sun.misc.Unsafe} (deprecation warning on Java 25):
+ * <ol>
+ *   <li>{@link Instrumentation#redefineModule} opens package {@code jdk.internal.net.http} to the
+ *       agent's module only (nothing else changes for anyone else);</li>
+ *   <li>the bridge's class file is renamed into that package and defined there through
+ *       {@code MethodHandles.privateLookupIn(HttpClientBuilderImpl.class, lookup()).defineClass},
+ *       so it belongs to {@code java.net.http} and its (platform) loader, like the class it serves;</li>
+ *   <li>the agent's callbacks are stored in its static fields.</li>
+ * </ol>
+ * The advice is renamed the same way ({@link #remap}) so its calls point at the defined bridge.
+ */
+final class BridgeInstaller {
+    /** Binary name of the bridge once defined inside {@code java.net.http}. */
+    static final String BRIDGE_NAME = "jdk.internal.net.http.YawlMetricsHttpBridge";
+    /** A small class of the target package that exists on 17..25; loaded, never initialised. */
+    static final String ANCHOR = "jdk.internal.net.http.HttpClientBuilderImpl";
+    static final String PACKAGE = "jdk.internal.net.http";
+
+    private static final String BRIDGE_SOURCE_INTERNAL = HttpClientBridge.class.getName().replace('.', '/');
+    private static final String BRIDGE_INTERNAL = BRIDGE_NAME.replace('.', '/');
+
+    private static volatile Class<?> installed;
+
+    private BridgeInstaller() {}
+
+    static boolean isInstalled() {
+        return installed != null;
+    }
+
+    static synchronized Class<?> install(Instrumentation inst, Function<java.net.http.HttpRequest, Object> onStart,
+                                         Consumer<Object> onHeaders, BiConsumer<Object, Object> onReturn) throws Exception {
+        if (installed != null) {
+            return installed;
+        }
+        // java.net.http is defined to the platform loader (not the boot loader) on 17..25.
+        ClassLoader httpLoader = java.net.http.HttpClient.class.getClassLoader();
+        Class<?> anchor = Class.forName(ANCHOR, false, httpLoader);
+        Module httpModule = anchor.getModule();
+        Module agentModule = BridgeInstaller.class.getModule();
+        if (!httpModule.isOpen(PACKAGE, agentModule)) {
+            inst.redefineModule(httpModule, Set.of(), Map.of(), Map.of(PACKAGE, Set.of(agentModule)), Set.of(), Map.of());
+        }
+        MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(anchor, MethodHandles.lookup());
+        Class<?> bridge;
+        try {
+            bridge = Class.forName(BRIDGE_NAME, false, httpLoader);   // defined by an earlier agent instance
+        } catch (ClassNotFoundException notYet) {
+            bridge = lookup.defineClass(remap(classFile(HttpClientBridge.class)));
+        }
+        // Reflection is allowed: the package is open to the agent's module.
+        bridge.getField("onStart").set(null, onStart);
+        bridge.getField("onHeaders").set(null, onHeaders);
+        bridge.getField("onReturn").set(null, onReturn);
+        installed = bridge;
+        return bridge;
+    }
+
+    /** Rewrites every reference to {@link HttpClientBridge} into one to {@link #BRIDGE_NAME}. */
+    static byte[] remap(byte[] classFile) {
+        ClassReader reader = new ClassReader(classFile);
+        ClassWriter writer = new ClassWriter(0);
+        reader.accept(new ClassRemapper(writer, new SimpleRemapper(BRIDGE_SOURCE_INTERNAL, BRIDGE_INTERNAL)), 0);
+        return writer.toByteArray();
+    }
+
+    static byte[] classFile(Class<?> type) throws IOException {
+        String resource = type.getName().replace('.', '/') + ".class";
+        ClassLoader loader = type.getClassLoader();
+        try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(resource) : loader.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("class file not found: " + resource);
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    /**
+     * Serves the advice class with its bridge references renamed, so {@code Advice.to} inlines
+     * calls to the bridge as it exists inside {@code java.net.http}.
+     */
+    static ClassFileLocator remappedLocator(Class<?> adviceClass) throws IOException {
+        return new ClassFileLocator.Compound(
+                ClassFileLocator.Simple.of(adviceClass.getName(), remap(classFile(adviceClass))),
+                ClassFileLocator.ForClassLoader.of(adviceClass.getClassLoader()));
+    }
+}

@@ -1,0 +1,81 @@
+package dev.yawlmetrics.agent.httpclient;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The only agent class the JDK's HTTP client ever calls. It is never loaded under this name:
+ * {@link BridgeInstaller} renames its class file to {@link BridgeInstaller#BRIDGE_NAME} (package
+ * {@code jdk.internal.net.http}) and defines it in module {@code java.net.http} with that
+ * module's (platform) class loader, so the advice inlined into {@code HttpClientImpl} can call it. It therefore uses JDK
+ * types only: the agent installs its callbacks as {@code java.util.function} objects, and every
+ * call is a null check plus a try/catch, so a missing or failing agent never reaches the caller.
+ *
+ * <p>An instance wraps the caller's {@link HttpResponse.BodyHandler}: the JDK calls
+ * {@link #apply} exactly when the final response's status line and headers have arrived, which
+ * is how "pending" (no response yet) is told apart from "active" (in flight).
+ */
+public final class HttpClientBridge implements HttpResponse.BodyHandler<Object> {
+    /** request -> token, or null when the request is not tracked. */
+    public static volatile Function<HttpRequest, Object> onStart;
+    /** token: the final response headers arrived. */
+    public static volatile Consumer<Object> onHeaders;
+    /** (token, the CompletableFuture returned to the caller, or the Throwable thrown instead). */
+    public static volatile BiConsumer<Object, Object> onReturn;
+
+    private final HttpResponse.BodyHandler<Object> delegate;
+    private final Object token;
+
+    private HttpClientBridge(HttpResponse.BodyHandler<Object> delegate, Object token) {
+        this.delegate = delegate;
+        this.token = token;
+    }
+
+    public static Object start(HttpRequest request) {
+        try {
+            Function<HttpRequest, Object> f = onStart;
+            return f == null ? null : f.apply(request);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /** The handler the JDK should use: the caller's own when untracked (or null, to keep the JDK's NPE). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static HttpResponse.BodyHandler wrap(HttpResponse.BodyHandler handler, Object token) {
+        if (handler == null || token == null) {
+            return handler;
+        }
+        return new HttpClientBridge((HttpResponse.BodyHandler<Object>) handler, token);
+    }
+
+    public static void end(Object token, Object futureOrThrowable) {
+        if (token == null) {
+            return;
+        }
+        try {
+            BiConsumer<Object, Object> f = onReturn;
+            if (f != null) {
+                f.accept(token, futureOrThrowable);
+            }
+        } catch (Throwable ignored) {
+            // never reaches the caller
+        }
+    }
+
+    @Override
+    public HttpResponse.BodySubscriber<Object> apply(HttpResponse.ResponseInfo responseInfo) {
+        try {
+            Consumer<Object> f = onHeaders;
+            if (f != null) {
+                f.accept(token);
+            }
+        } catch (Throwable ignored) {
+            // never reaches the caller
+        }
+        return delegate.apply(responseInfo);
+    }
+}

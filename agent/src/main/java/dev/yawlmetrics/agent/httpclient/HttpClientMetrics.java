@@ -1,0 +1,214 @@
+package dev.yawlmetrics.agent.httpclient;
+
+import dev.yawlmetrics.agent.metrics.Buckets;
+import dev.yawlmetrics.agent.metrics.MetricNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The java.net.http client meters; plain Java, unit-testable without an agent.
+ *
+ * <p>A request is <em>active</em> from the moment the client accepts it ({@code send} or
+ * {@code sendAsync} entered) until the future handed to the caller completes: normally,
+ * exceptionally, or by cancellation. It is <em>pending</em> while active and the final response's
+ * status line and headers have not arrived yet (queued for a connection, connecting, TLS,
+ * sending, waiting for the server, following redirects); after that it is only reading the body.
+ */
+public final class HttpClientMetrics {
+    static final String[] METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "OTHER"};
+    static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx", "none"};
+    static final int STATUS_NONE = 5;
+    static final String OTHER_HOST = "other";
+    static final String TIMEOUT_CONNECT = "connect";
+    static final String TIMEOUT_REQUEST = "request";
+
+    private final MeterRegistry registry;
+    private final int capacity;
+    /** Allowed hosts (lower case); empty = no host label at all. */
+    private final List<String> hosts;
+    private final AtomicLong active = new AtomicLong();
+    private final AtomicLong pending = new AtomicLong();
+    /** [host][method][status], created on first use so unused combinations export nothing. */
+    private final AtomicReferenceArray<Counter> sent;
+    private final AtomicReferenceArray<Counter> timeouts;
+    private final DistributionSummary[] latency;
+
+    public HttpClientMetrics(MeterRegistry registry, int capacity, List<String> hosts) {
+        this.registry = registry;
+        this.capacity = Math.max(1, capacity);
+        this.hosts = List.copyOf(hosts);
+        int hostSlots = hostSlots();
+        this.sent = new AtomicReferenceArray<>(hostSlots * METHODS.length * STATUS_CLASSES.length);
+        this.timeouts = new AtomicReferenceArray<>(hostSlots * 2);
+        this.latency = new DistributionSummary[hostSlots];
+        for (int h = 0; h < hostSlots; h++) {
+            latency[h] = DistributionSummary.builder(MetricNames.HTTP_REQUEST_LATENCY)
+                    .description("java.net.http requests: from send/sendAsync until the caller's future completes"
+                            + " (response and body handled, failed or cancelled), ms")
+                    .tags(hostTags(h))
+                    .serviceLevelObjectives(Buckets.LATENCY_MS)
+                    .register(registry);
+        }
+        Gauge.builder(MetricNames.HTTP_CONNECTIONS_ACTIVE, active, AtomicLong::get)
+                .description("java.net.http requests in flight: accepted by the client, caller's future not yet complete")
+                .register(registry);
+        Gauge.builder(MetricNames.HTTP_CONNECTIONS_PENDING, pending, AtomicLong::get)
+                .description("java.net.http requests in flight whose final response headers have not arrived yet")
+                .register(registry);
+        int cap = this.capacity;
+        Gauge.builder(MetricNames.HTTP_POOL_UTILIZATION, active, a -> a.get() * 100.0 / cap)
+                .description("Requests in flight as a percentage of the configured nominal capacity"
+                        + " (yawl.instrumentation.httpclient.capacity=" + cap + "); a theoretical saturation figure")
+                .register(registry);
+    }
+
+    /** One tracked request; the token the bridge carries between its callbacks. */
+    public static final class Request {
+        private static final AtomicIntegerFieldUpdater<Request> STATE =
+                AtomicIntegerFieldUpdater.newUpdater(Request.class, "state");
+        private static final int PENDING = 0;
+        private static final int HEADERS = 1;
+        private static final int DONE = 2;
+
+        final long startNanos;
+        final int method;
+        final int host;
+        private volatile int state;
+
+        Request(long startNanos, int method, int host) {
+            this.startNanos = startNanos;
+            this.method = method;
+            this.host = host;
+        }
+    }
+
+    public Request start(String method, String host, long nowNanos) {
+        Request r = new Request(nowNanos, methodIndex(method), hostIndex(host));
+        active.incrementAndGet();
+        pending.incrementAndGet();
+        return r;
+    }
+
+    public void headersArrived(Request r) {
+        if (Request.STATE.compareAndSet(r, Request.PENDING, Request.HEADERS)) {
+            pending.decrementAndGet();
+        }
+    }
+
+    /**
+     * The caller's future completed (or send/sendAsync threw). Idempotent: only the first call
+     * per request counts.
+     */
+    public void finished(Request r, Object response, Throwable error, long nowNanos) {
+        int before = Request.STATE.getAndSet(r, Request.DONE);
+        if (before == Request.DONE) {
+            return;
+        }
+        if (before == Request.PENDING) {
+            pending.decrementAndGet();
+        }
+        active.decrementAndGet();
+        int status = response instanceof HttpResponse ? statusIndex(((HttpResponse<?>) response).statusCode()) : STATUS_NONE;
+        sentCounter(r.host, r.method, status).increment();
+        latency[r.host].record((nowNanos - r.startNanos) / 1_000_000.0);
+        if (error != null) {
+            String kind = timeoutKind(error);
+            if (kind != null) {
+                timeoutCounter(r.host, kind).increment();
+            }
+        }
+    }
+
+    public long active() { return active.get(); }
+
+    public long pending() { return pending.get(); }
+
+    private Counter sentCounter(int host, int method, int status) {
+        int i = (host * METHODS.length + method) * STATUS_CLASSES.length + status;
+        Counter c = sent.get(i);
+        if (c == null) {
+            c = Counter.builder(MetricNames.HTTP_REQUESTS_SENT)
+                    .description("java.net.http requests completed, by method and response status class"
+                            + " (none = no response: connect failure, timeout, cancellation)")
+                    .tags(hostTags(host)).tag("method", METHODS[method]).tag("status_class", STATUS_CLASSES[status])
+                    .register(registry);
+            sent.set(i, c);
+        }
+        return c;
+    }
+
+    private Counter timeoutCounter(int host, String kind) {
+        int i = host * 2 + (TIMEOUT_CONNECT.equals(kind) ? 0 : 1);
+        Counter c = timeouts.get(i);
+        if (c == null) {
+            c = Counter.builder(MetricNames.HTTP_TIMEOUTS)
+                    .description("java.net.http requests that failed with a timeout: reason=connect"
+                            + " (HttpConnectTimeoutException) or reason=request (HttpTimeoutException)")
+                    .tags(hostTags(host)).tag("reason", kind)
+                    .register(registry);
+            timeouts.set(i, c);
+        }
+        return c;
+    }
+
+    private int hostSlots() {
+        return hosts.isEmpty() ? 1 : hosts.size() + 1;
+    }
+
+    private Tags hostTags(int host) {
+        if (hosts.isEmpty()) {
+            return Tags.empty();
+        }
+        return Tags.of("host", host < hosts.size() ? hosts.get(host) : OTHER_HOST);
+    }
+
+    int hostIndex(String host) {
+        if (hosts.isEmpty() || host == null) {
+            return hosts.isEmpty() ? 0 : hosts.size();
+        }
+        int i = hosts.indexOf(host.toLowerCase(Locale.ROOT));
+        return i < 0 ? hosts.size() : i;
+    }
+
+    static int methodIndex(String method) {
+        if (method != null) {
+            for (int i = 0; i < METHODS.length - 1; i++) {
+                if (METHODS[i].equals(method)) {
+                    return i;
+                }
+            }
+        }
+        return METHODS.length - 1;
+    }
+
+    static int statusIndex(int code) {
+        return code >= 100 && code < 600 ? code / 100 - 1 : STATUS_NONE;
+    }
+
+    /** "connect", "request" or null, looking through wrappers (CompletionException, IOException causes). */
+    static String timeoutKind(Throwable error) {
+        Throwable t = error;
+        for (int depth = 0; t != null && depth < 5; depth++) {
+            if (t instanceof HttpConnectTimeoutException) {
+                return TIMEOUT_CONNECT;
+            }
+            if (t instanceof HttpTimeoutException) {
+                return TIMEOUT_REQUEST;
+            }
+            t = t.getCause();
+        }
+        return null;
+    }
+}

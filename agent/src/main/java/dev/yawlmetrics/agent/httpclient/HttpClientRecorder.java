@@ -1,0 +1,77 @@
+package dev.yawlmetrics.agent.httpclient;
+
+import dev.yawlmetrics.agent.config.AgentConfig;
+import dev.yawlmetrics.agent.config.InstrumentationName;
+import dev.yawlmetrics.agent.metrics.AgentMetrics;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The agent side of {@link HttpClientBridge}: its three callbacks. They run on the caller's
+ * thread (start, return) and on the client's threads (headers, completion); each catches
+ * everything.
+ */
+final class HttpClientRecorder {
+    private HttpClientRecorder() {}
+
+    private static final class Holder {
+        static final HttpClientMetrics METRICS = create(AgentMetrics.config());
+    }
+
+    static HttpClientMetrics create(AgentConfig config) {
+        return new HttpClientMetrics(AgentMetrics.registry(), config.httpClientCapacity(), config.httpClientHosts());
+    }
+
+    static Object start(HttpRequest request) {
+        try {
+            return Holder.METRICS.start(request.method(), hostOf(request), System.nanoTime());
+        } catch (Throwable t) {
+            AgentMetrics.recordingError(InstrumentationName.HTTPCLIENT, t);
+            return null;
+        }
+    }
+
+    static void headers(Object token) {
+        try {
+            if (token instanceof HttpClientMetrics.Request) {
+                Holder.METRICS.headersArrived((HttpClientMetrics.Request) token);
+            }
+        } catch (Throwable t) {
+            AgentMetrics.recordingError(InstrumentationName.HTTPCLIENT, t);
+        }
+    }
+
+    /** send/sendAsync returned a future (counted when it completes) or threw (counted now). */
+    static void returned(Object token, Object futureOrThrowable) {
+        try {
+            if (!(token instanceof HttpClientMetrics.Request)) {
+                return;
+            }
+            HttpClientMetrics.Request request = (HttpClientMetrics.Request) token;
+            if (futureOrThrowable instanceof CompletableFuture) {
+                // whenComplete on the very future the caller holds: cancel() completes it too.
+                ((CompletableFuture<?>) futureOrThrowable).whenComplete((response, error) -> complete(request, response, error));
+            } else {
+                Throwable error = futureOrThrowable instanceof Throwable ? (Throwable) futureOrThrowable : null;
+                complete(request, null, error);
+            }
+        } catch (Throwable t) {
+            AgentMetrics.recordingError(InstrumentationName.HTTPCLIENT, t);
+        }
+    }
+
+    private static void complete(HttpClientMetrics.Request request, Object response, Throwable error) {
+        try {
+            Holder.METRICS.finished(request, response, error, System.nanoTime());
+        } catch (Throwable t) {
+            AgentMetrics.recordingError(InstrumentationName.HTTPCLIENT, t);
+        }
+    }
+
+    private static String hostOf(HttpRequest request) {
+        URI uri = request.uri();
+        return uri == null ? null : uri.getHost();
+    }
+}

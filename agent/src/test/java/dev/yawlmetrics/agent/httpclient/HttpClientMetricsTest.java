@@ -1,0 +1,93 @@
+package dev.yawlmetrics.agent.httpclient;
+
+import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HttpClientMetricsTest {
+    private final PrometheusMeterRegistry registry = AgentMetrics.newRegistry(Map.of());
+
+    @Test
+    void lifecycleOfOneRequestMovesBothGaugesAndCountsOnce() {
+        HttpClientMetrics m = new HttpClientMetrics(registry, 4, List.of());
+        HttpClientMetrics.Request r = m.start("GET", "example.org", 0);
+        assertEquals(1, m.active());
+        assertEquals(1, m.pending());
+        m.headersArrived(r);
+        m.headersArrived(r);
+        assertEquals(1, m.active());
+        assertEquals(0, m.pending());
+        m.finished(r, null, new CancellationException(), 250_000_000L);
+        m.finished(r, null, null, 999_000_000L);
+        assertEquals(0, m.active());
+        assertEquals(0, m.pending());
+        String text = registry.scrape();
+        assertTrue(text.contains("yawl_http_client_requests_sent_total{method=\"GET\",status_class=\"none\"} 1.0"), text);
+        assertTrue(text.contains("yawl_http_client_request_latency_ms_count 1"), text);
+        assertTrue(text.contains("yawl_http_client_request_latency_ms_bucket{le=\"200.0\"} 0"), text);
+        assertTrue(text.contains("yawl_http_client_request_latency_ms_bucket{le=\"500.0\"} 1"), text);
+        assertFalse(text.contains("host="), text);
+    }
+
+    @Test
+    void finishingWithoutHeadersAlsoClearsPending() {
+        HttpClientMetrics m = new HttpClientMetrics(registry, 4, List.of());
+        HttpClientMetrics.Request r = m.start("POST", null, 0);
+        m.finished(r, null, new ConnectException(), 1);
+        assertEquals(0, m.pending());
+        assertEquals(0, m.active());
+    }
+
+    @Test
+    void utilisationIsInFlightOverCapacity() {
+        HttpClientMetrics m = new HttpClientMetrics(registry, 8, List.of());
+        m.start("GET", null, 0);
+        m.start("GET", null, 0);
+        assertTrue(registry.scrape().contains("yawl_http_client_pool_utilization_percent 25.0"), registry.scrape());
+    }
+
+    @Test
+    void hostLabelOnlyForAllowlistedHostsEverythingElseIsOther() {
+        HttpClientMetrics m = new HttpClientMetrics(registry, 8, List.of("etcd.internal"));
+        m.finished(m.start("GET", "ETCD.internal", 0), null, new HttpTimeoutException("t"), 1);
+        m.finished(m.start("GET", "agent-42.example.com", 0), null, null, 1);
+        String text = registry.scrape();
+        assertTrue(text.contains("yawl_http_client_requests_sent_total{host=\"etcd.internal\",method=\"GET\",status_class=\"none\"} 1.0"), text);
+        assertTrue(text.contains("yawl_http_client_requests_sent_total{host=\"other\",method=\"GET\",status_class=\"none\"} 1.0"), text);
+        assertTrue(text.contains("yawl_http_client_connection_timeout_count_total{host=\"etcd.internal\",reason=\"request\"} 1.0"), text);
+        assertFalse(text.contains("agent-42"), text);
+    }
+
+    @Test
+    void boundedLabelValues() {
+        assertEquals("OTHER", HttpClientMetrics.METHODS[HttpClientMetrics.methodIndex("PROPFIND")]);
+        assertEquals("GET", HttpClientMetrics.METHODS[HttpClientMetrics.methodIndex("GET")]);
+        assertEquals("1xx", HttpClientMetrics.STATUS_CLASSES[HttpClientMetrics.statusIndex(101)]);
+        assertEquals("5xx", HttpClientMetrics.STATUS_CLASSES[HttpClientMetrics.statusIndex(599)]);
+        assertEquals("none", HttpClientMetrics.STATUS_CLASSES[HttpClientMetrics.statusIndex(600)]);
+        assertEquals("none", HttpClientMetrics.STATUS_CLASSES[HttpClientMetrics.statusIndex(42)]);
+    }
+
+    @Test
+    void timeoutsAreFoundThroughWrappers() {
+        assertEquals("connect", HttpClientMetrics.timeoutKind(new CompletionException(new HttpConnectTimeoutException("c"))));
+        assertEquals("request", HttpClientMetrics.timeoutKind(new HttpTimeoutException("r")));
+        assertEquals("request", HttpClientMetrics.timeoutKind(new IOException(new HttpTimeoutException("r"))));
+        assertNull(HttpClientMetrics.timeoutKind(new ConnectException("refused")));
+        assertNull(HttpClientMetrics.timeoutKind(new CancellationException()));
+    }
+}

@@ -1,0 +1,54 @@
+package dev.yawlmetrics.agent.instrumentation;
+
+import dev.yawlmetrics.agent.config.InstrumentationName;
+import dev.yawlmetrics.agent.metrics.SelfMetrics;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A target that is not ready yet is loaded unchanged and left for retransformation. */
+class ClassLoadGateReadyTest {
+    static final class Target {
+        int answer() { return 42; }
+    }
+
+    private static volatile boolean ready;
+
+    @Test
+    void notReadyLeavesTheClassUnchangedAndUnappliedThenReadyTransforms() throws Exception {
+        InstrumentationName name = InstrumentationName.DISCOVERY;
+        TypeInstrumentation type = new TypeInstrumentation() {
+            public String targetClassName() { return Target.class.getName(); }
+            public boolean ready() { return ready; }
+            public String checkShape(TypeDescription t) { return null; }
+            public DynamicType.Builder<?> transform(DynamicType.Builder<?> b, TypeDescription t, ClassLoader l) { return b; }
+        };
+        InstrumentationModule module = new InstrumentationModule() {
+            public InstrumentationName name() { return name; }
+            public List<TypeInstrumentation> typeInstrumentations() { return List.of(type); }
+        };
+        ClassLoadGate gate = new ClassLoadGate(List.of(module));
+        String internal = Target.class.getName().replace('.', '/');
+        byte[] bytes;
+        try (InputStream in = Target.class.getClassLoader().getResourceAsStream(internal + ".class")) {
+            bytes = in.readAllBytes();
+        }
+        ClassLoader loader = Target.class.getClassLoader();
+
+        ready = false;
+        assertNull(gate.transform(loader, internal, null, null, bytes));
+        assertFalse(SelfMetrics.isApplied(name));
+
+        ready = true;
+        assertNotNull(gate.transform(loader, internal, Target.class, null, bytes));
+        assertTrue(SelfMetrics.isApplied(name));
+    }
+}

@@ -1,0 +1,4 @@
+package org.yawlfoundation.yawl.integration.autonomous;
+
+/** Fixture: what an agent can do. */
+public record AgentCapability(String domainName, String description) {}
