@@ -37,9 +37,14 @@ import java.util.stream.Stream;
  * Everything it started is stopped on exit or Ctrl-C.
  */
 public final class DemoLauncher {
+    /** One family per instrumentation, plus the agent's own: what --check requires. */
     static final String[] EXPECTED_FAMILIES = {
         "yawl_agent_info", "yawl_agent_instrumentation_applied",
-        "yawl_marketplace_query_latency_ms_bucket",
+        "yawl_heartbeat_renewal_success_total", "yawl_heartbeat_latency_ms_bucket",
+        "yawl_etcd_query_latency_ms_bucket", "yawl_marketplace_query_latency_ms_bucket",
+        "yawl_marketplace_live_agents_count", "yawl_agent_state_transitions_total", "yawl_agent_live",
+        "yawl_agent_discovery_attempts_total", "yawl_discovery_backoff_sleep_time_ms_bucket",
+        "yawl_http_client_requests_sent_total", "jvm_memory_used_bytes", "jvm_threads_live_threads",
     };
     private static final Pattern LISTENING = Pattern.compile("metrics endpoint listening on http://[^:]+:(\\d+)(/\\S*)");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

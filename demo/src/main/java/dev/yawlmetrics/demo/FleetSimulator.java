@@ -1,52 +1,93 @@
 package dev.yawlmetrics.demo;
 
+import dev.yawlmetrics.fixtures.agents.AgentFactory;
+import dev.yawlmetrics.fixtures.engine.StubEngine;
+import org.yawlfoundation.yawl.integration.autonomous.GenericPartyAgent;
 import org.yawlfoundation.yawl.integration.autonomous.marketplace.AgentMarketplace;
 import org.yawlfoundation.yawl.integration.autonomous.marketplace.AgentMarketplaceListing;
 import org.yawlfoundation.yawl.integration.autonomous.marketplace.AgentMarketplaceSpec;
 import org.yawlfoundation.yawl.integration.autonomous.marketplace.TransitionSlotQuery;
 import org.yawlfoundation.yawl.integration.autonomous.registry.AgentInfo;
+import org.yawlfoundation.yawl.integration.autonomous.registry.EtcdAgentRegistryClient;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The YAWL-shaped engine the demo runs with the agent attached: the same classes, the same call
- * paths and the engine's rates (10 s heartbeat period). It takes scenario commands on stdin
- * from the launcher and prints "[fleet] ..." lines about what it did.
+ * The YAWL-shaped engine the demo (and the live ops tests) run with the agent attached. It uses
+ * the engine's classes on the engine's paths:
+ * <ul>
+ *   <li>one {@code EtcdAgentRegistryClient} registering every agent; each registration schedules
+ *       the engine's own heartbeat renewal (10 s period, or {@code -Dfixture.heartbeat.periodMs});</li>
+ *   <li>one {@code AgentMarketplace} with a listing per agent, heartbeats at the same period, and
+ *       matchmaking queries of every kind;</li>
+ *   <li>{@code GenericPartyAgent}s started for real (HTTP server, discovery loop with the engine's
+ *       backoff) against a stub engine whose work comes and goes. Each binds a port and a
+ *       platform dispatcher thread, as in the engine, so only the first {@code --party-agents}
+ *       (default 200) run their loops; the rest of the fleet is registered and listed.</li>
+ * </ul>
+ * Commands arrive on stdin (one per line, answered "OK ..."): {@code work on|off},
+ * {@code etcd-down}/{@code etcd-up} (embedded etcd only), {@code churn on|off}, {@code status}.
  */
 public final class FleetSimulator {
     /** The engine client's default TTL, which it also (wrongly) sends as the lease id. */
     public static final long TTL_SECONDS = 30;
+    /** Work found on this share of discovery cycles while work is "on". */
+    static final int WORK_PERCENT = 40;
 
     private final int agents;
+    private final int partyAgents;
+    private final long baseIntervalMs;
+    private final long periodMs = Long.getLong("fixture.heartbeat.periodMs", 10_000L);
     private final AgentMarketplace marketplace = new AgentMarketplace();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().factory());
+    private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
+    private final ConcurrentLinkedDeque<GenericPartyAgent> running = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger nextId;
+    private EtcdAgentRegistryClient registry;
     private volatile boolean churn;
 
-    private FleetSimulator(int agents) {
+    private FleetSimulator(int agents, int partyAgents, long baseIntervalMs) {
         this.agents = agents;
+        this.partyAgents = Math.min(agents, partyAgents);
+        this.baseIntervalMs = baseIntervalMs;
+        this.nextId = new AtomicInteger(agents);
     }
 
     public static void main(String[] args) throws Exception {
         int agents = 10_000;
+        int party = 200;
+        long base = 250;
         String etcd = "embedded";
         for (String a : args) {
             if (a.startsWith("--agents=")) {
                 agents = Integer.parseInt(a.substring(9));
             } else if (a.startsWith("--etcd=")) {
                 etcd = a.substring(7);
+            } else if (a.startsWith("--party-agents=")) {
+                party = Integer.parseInt(a.substring(15));
+            } else if (a.startsWith("--base-interval-ms=")) {
+                base = Long.parseLong(a.substring(19));
             }
         }
-        FleetSimulator sim = new FleetSimulator(agents);
+        FleetSimulator sim = new FleetSimulator(agents, party, base);
         EmbeddedEtcd embedded = null;
         if (etcd.equals("embedded")) {
             embedded = new EmbeddedEtcd();
@@ -57,23 +98,76 @@ public final class FleetSimulator {
         sim.commandLoop(embedded);
     }
 
-    private void start(String etcdUrl) {
+    private void start(String etcdUrl) throws Exception {
+        StubEngine.workPercent = WORK_PERCENT;
+        registry = new EtcdAgentRegistryClient(etcdUrl, TTL_SECONDS);
+        long t0 = System.nanoTime();
+        int registered = registerAll(0, agents);
+        say("registered " + registered + "/" + agents + " agents with etcd at " + etcdUrl + " in "
+                + (System.nanoTime() - t0) / 1_000_000 + " ms; renewals every " + periodMs + " ms"
+                + (registered < agents ? " (failed registrations: see yawl_etcd_requests_total{query_type=\"publish\"})" : ""));
         for (int i = 0; i < agents; i++) {
             marketplace.publish(listing("agent-" + i));
         }
-        say("published " + agents + " marketplace listings (etcd at " + etcdUrl + ")");
-        // Marketplace heartbeats: every agent once per 10 s period, spread over the period.
+        say("published " + agents + " marketplace listings");
+        for (int i = 0; i < partyAgents; i++) {
+            startPartyAgent("party-" + i);
+        }
+        say("started " + running.size() + " GenericPartyAgents (base discovery interval " + baseIntervalMs + " ms, work on "
+                + WORK_PERCENT + "% of cycles)");
+        // Marketplace heartbeats: every agent once per period, spread over the period.
+        long tick = 100;
         scheduler.scheduleAtFixedRate(() -> {
             Instant now = Instant.now();
-            int perTick = Math.max(1, agents / 100);
+            int perTick = (int) Math.max(1, agents * tick / periodMs);
             int base = ThreadLocalRandom.current().nextInt(agents);
             for (int i = 0; i < perTick; i++) {
                 marketplace.heartbeat("agent-" + ((base + i) % agents), now);
             }
-        }, 100, 100, TimeUnit.MILLISECONDS);
-        // Discovery traffic: a mix of marketplace queries, as the engine's matchmaking makes them.
+        }, tick, tick, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(this::queries, 200, 200, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(this::churnTick, 1, 1, TimeUnit.SECONDS);
+        scheduler.scheduleAtFixedRate(() -> io.submit(registry::syncFromRegistry), 5, 15, TimeUnit.SECONDS);
+        System.out.println("HOST READY");
+        System.out.flush();
+    }
+
+    /** Registers agents [from, to) with bounded concurrency; returns how many succeeded. */
+    private int registerAll(int from, int to) throws InterruptedException {
+        Semaphore inFlight = new Semaphore(64);
+        AtomicInteger ok = new AtomicInteger();
+        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            String id = "agent-" + i;
+            inFlight.acquire();
+            futures.add(io.submit(() -> {
+                try {
+                    if (registry.register(new AgentInfo(id, id, List.of("approve"), "127.0.0.1", 8080))) {
+                        ok.incrementAndGet();
+                    }
+                } finally {
+                    inFlight.release();
+                }
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                // counted by the agent; the engine's register() reports failures by its result
+            }
+        }
+        return ok.get();
+    }
+
+    private void startPartyAgent(String name) {
+        try {
+            GenericPartyAgent agent = AgentFactory.create(name, freePort(), baseIntervalMs);
+            agent.start();
+            running.add(agent);
+        } catch (IOException e) {
+            say("agent " + name + " did not start: " + e.getMessage());
+        }
     }
 
     private void queries() {
@@ -84,21 +178,35 @@ public final class FleetSimulator {
             marketplace.findByMaxLatency(80);
             marketplace.findByWcpPattern("WCP-1");
             marketplace.findById("agent-" + ThreadLocalRandom.current().nextInt(agents), Duration.ofMinutes(5));
+            marketplace.allLiveListings();
             marketplace.liveCount();
         } catch (RuntimeException e) {
             say("query failed: " + e);
         }
     }
 
+    /** Surge: a slice of the fleet leaves and as many new agents join, every second. */
     private void churnTick() {
         if (!churn) {
             return;
         }
         int n = Math.max(1, agents / 50);
         for (int i = 0; i < n; i++) {
-            String id = "agent-" + ThreadLocalRandom.current().nextInt(agents);
-            marketplace.unpublish(id);
-            marketplace.publish(listing(id));
+            String leaving = "agent-" + ThreadLocalRandom.current().nextInt(agents);
+            String joining = "agent-" + nextId.getAndIncrement();
+            io.submit(() -> {
+                registry.unregister(leaving);
+                marketplace.unpublish(leaving);
+                registry.register(new AgentInfo(joining, joining, List.of("approve"), "127.0.0.1", 8080));
+                marketplace.publish(listing(joining));
+            });
+        }
+        GenericPartyAgent old = running.pollFirst();
+        if (old != null) {
+            io.submit(() -> {
+                old.stop();
+                startPartyAgent("party-" + nextId.getAndIncrement());
+            });
         }
     }
 
@@ -106,27 +214,56 @@ public final class FleetSimulator {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
-            switch (line.trim()) {
+            String command = line.trim();
+            String answer;
+            switch (command) {
                 case "etcd-down" -> {
                     if (embedded != null) {
                         embedded.stop();
-                        say("embedded etcd stopped");
                     }
+                    answer = embedded != null ? "embedded etcd stopped" : "etcd is external; stop it yourself";
                 }
                 case "etcd-up" -> {
                     if (embedded != null) {
                         embedded.start();
-                        say("embedded etcd started again");
                     }
+                    answer = embedded != null ? "embedded etcd started again" : "etcd is external";
                 }
-                case "churn on" -> churn = true;
-                case "churn off" -> churn = false;
-                case "work on", "work off" -> say("work " + line.substring(5));
-                default -> say("unknown command " + line);
+                case "churn on" -> {
+                    churn = true;
+                    answer = "churn on";
+                }
+                case "churn off" -> {
+                    churn = false;
+                    answer = "churn off";
+                }
+                case "work on" -> {
+                    StubEngine.workPercent = WORK_PERCENT;
+                    answer = "work on";
+                }
+                case "work off" -> {
+                    StubEngine.workPercent = 0;
+                    answer = "work off";
+                }
+                case "status" -> answer = "agents=" + agents + " party=" + running.size() + " discovery=" + StubEngine.discoveryCalls.get();
+                case "exit" -> {
+                    System.out.println("OK bye");
+                    System.exit(0);
+                    return;
+                }
+                default -> answer = null;
             }
+            System.out.println(answer == null ? "ERR unknown command " + command : "OK " + answer);
+            System.out.flush();
         }
         // stdin closed: the launcher is gone, so are we.
         System.exit(0);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     static AgentMarketplaceListing listing(String id) {

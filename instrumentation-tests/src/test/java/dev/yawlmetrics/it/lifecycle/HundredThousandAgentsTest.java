@@ -58,7 +58,14 @@ class HundredThousandAgentsTest {
             assertEquals(0, s.sum("yawl_agent_backoff_level_agents"));
 
             jvm.command("drop");
+            // Stopped agents' HTTP server threads wind down asynchronously; on a loaded machine
+            // they may still hold their buffers at the first measurement. A real per-agent leak
+            // stays however long we wait, so take the lowest of a few measurements.
             long h2 = heap(jvm);
+            for (int i = 0; i < 5 && h2 - h0 >= 1_000_000; i++) {
+                Thread.sleep(1000);
+                h2 = Math.min(h2, heap(jvm));
+            }
             long perAgent = (h1 - h0) / MASS;
             System.out.printf("heap after GC: before %d, with %d agents %d (%d B/agent with the agent, %d B/agent without: +%d B),"
                             + " after stop+drop %d (%+d B vs before)%n",
