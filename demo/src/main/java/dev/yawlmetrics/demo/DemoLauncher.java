@@ -355,8 +355,10 @@ public final class DemoLauncher {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().matches(".*rules.*\\.ya?ml"))
-                    .filter(p -> !p.getFileName().toString().contains("test"))
+            // rules/ holds the rule files next to the Prometheus and Alertmanager configs.
+            return s.filter(p -> p.getFileName().toString().matches(".*\\.ya?ml"))
+                    .filter(p -> !p.getFileName().toString().startsWith("prometheus")
+                            && !p.getFileName().toString().startsWith("alertmanager"))
                     .sorted().toList();
         }
     }

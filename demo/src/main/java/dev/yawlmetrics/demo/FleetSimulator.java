@@ -50,7 +50,7 @@ public final class FleetSimulator {
     /** The engine client's default TTL, which it also (wrongly) sends as the lease id. */
     public static final long TTL_SECONDS = 30;
     /** Work found on this share of discovery cycles while work is "on". */
-    static final int WORK_PERCENT = 40;
+    static final int WORK_PERCENT = 70;
 
     private final int agents;
     private final int partyAgents;

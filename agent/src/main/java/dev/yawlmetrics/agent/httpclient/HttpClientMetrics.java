@@ -60,6 +60,10 @@ public final class HttpClientMetrics {
                     .tags(hostTags(h))
                     .serviceLevelObjectives(Buckets.LATENCY_MS)
                     .register(registry);
+            // Timeout counters exist at 0 from the start (a bounded 2 per host slot), so
+            // rate() and the timeout alert see a series before the first timeout happens.
+            timeoutCounter(h, TIMEOUT_CONNECT);
+            timeoutCounter(h, TIMEOUT_REQUEST);
         }
         Gauge.builder(MetricNames.HTTP_CONNECTIONS_ACTIVE, active, AtomicLong::get)
                 .description("java.net.http requests in flight: accepted by the client, caller's future not yet complete")
