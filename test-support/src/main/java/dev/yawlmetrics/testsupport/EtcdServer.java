@@ -21,8 +21,9 @@ public final class EtcdServer extends ExternalProcess {
     private EtcdServer(Path binary) throws IOException {
         super("etcd");
         this.binary = binary;
-        this.clientPort = FreePorts.next();
-        this.peerPort = FreePorts.next();
+        int[] ports = FreePorts.distinct(2); // two next() calls once returned the same port: "address already in use"
+        this.clientPort = ports[0];
+        this.peerPort = ports[1];
     }
 
     /** Starts etcd, or fails (CI) / skips loudly (not CI) when it is not installed. */

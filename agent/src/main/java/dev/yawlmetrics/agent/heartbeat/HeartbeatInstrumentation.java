@@ -1,6 +1,7 @@
 package dev.yawlmetrics.agent.heartbeat;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
+import dev.yawlmetrics.agent.core.AgentLog;
 import dev.yawlmetrics.agent.etcd.EtcdInstrumentation;
 import dev.yawlmetrics.agent.instrumentation.AgentContext;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
@@ -84,18 +85,34 @@ public final class HeartbeatInstrumentation implements InstrumentationModule {
 
         @Override
         public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader) {
+            builder = builder
+                    .visit(Advice.to(PublishOutcomeAdvice.class).on(PUBLISH))
+                    .visit(Advice.to(RegisterAdvice.class).on(REGISTER))
+                    .visit(Advice.to(ConstructorAdvice.class).on(isConstructor()));
+            // Unlike advice (suppress = Throwable), a substituted call has no safety net: if the
+            // engine's loader cannot resolve the recorder, startHeartbeat would throw
+            // NoClassDefFoundError. Substitute only when it resolves to this very class.
+            if (!seesAgent(loader)) {
+                AgentLog.warn("heartbeat: the class loader of " + type.getName() + " cannot see the agent; its "
+                        + "renewals are not wrapped (no yawl_heartbeat_* renewal metrics for it), the engine runs unchanged");
+                return builder;
+            }
             try {
-                return builder
-                        .visit(MemberSubstitution.relaxed()
-                                .method(SCHEDULE_AT_FIXED_RATE)
-                                .replaceWith(HeartbeatRecorder.class.getMethod("scheduleAtFixedRate",
-                                        ScheduledExecutorService.class, Runnable.class, long.class, long.class, TimeUnit.class))
-                                .on(START_HEARTBEAT))
-                        .visit(Advice.to(PublishOutcomeAdvice.class).on(PUBLISH))
-                        .visit(Advice.to(RegisterAdvice.class).on(REGISTER))
-                        .visit(Advice.to(ConstructorAdvice.class).on(isConstructor()));
+                return builder.visit(MemberSubstitution.relaxed()
+                        .method(SCHEDULE_AT_FIXED_RATE)
+                        .replaceWith(HeartbeatRecorder.class.getMethod("scheduleAtFixedRate",
+                                ScheduledExecutorService.class, Runnable.class, long.class, long.class, TimeUnit.class))
+                        .on(START_HEARTBEAT));
             } catch (NoSuchMethodException e) {
                 throw new IllegalStateException(e);
+            }
+        }
+
+        static boolean seesAgent(ClassLoader loader) {
+            try {
+                return Class.forName(HeartbeatRecorder.class.getName(), false, loader) == HeartbeatRecorder.class;
+            } catch (ClassNotFoundException | LinkageError e) {
+                return false;
             }
         }
     }

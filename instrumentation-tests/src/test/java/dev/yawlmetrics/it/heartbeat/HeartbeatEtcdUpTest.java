@@ -87,4 +87,36 @@ class HeartbeatEtcdUpTest {
             assertEquals(0.0, renewals(heartbeatOnly, "error"));
         }
     }
+
+    @Test
+    void aClientWhoseLoaderCannotSeeTheAgentBehavesExactlyAsWithoutTheAgent() throws Exception {
+        try (EtcdServer etcd = EtcdServer.startNew();
+             AgentJvm plain = host(100).withoutAgent().start();
+             AgentJvm jvm = host(100).start().awaitReady()) {
+            etcd.grantLease(60, 60);
+            plain.awaitStdout("HOST READY"::equals, Duration.ofSeconds(60));
+            String expected = plain.command("isolated-register " + etcd.clientUrl() + " 60 3");
+            assertEquals("registered=3 error=none", expected);
+            assertEquals(expected, jvm.command("isolated-register " + etcd.clientUrl() + " 60 3"));
+            assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("cannot see the agent")), jvm.describe());
+        }
+    }
+
+    @Test
+    void failingRecordersNeverReachTheEngineAndAreCounted() throws Exception {
+        try (EtcdServer etcd = EtcdServer.startNew();
+             AgentJvm jvm = host(100).sysProp("yawl.metrics.debug.fail-recording", "true").start().awaitReady()) {
+            etcd.grantLease(60, 60);
+            String c = jvm.command("client " + etcd.clientUrl() + " 60");
+            assertEquals("2", jvm.command("register " + c + " f 2"));
+            Scrape s = await(jvm, Duration.ofSeconds(30), "renewals keep running with every recorder failing",
+                    x -> x.value("yawl_agent_recording_errors_total", "instrumentation", "heartbeat") >= 4
+                            && x.value("yawl_agent_recording_errors_total", "instrumentation", "etcd") >= 6);
+            assertTrue(s.find(TASKS).isEmpty(), s.text());
+            assertEquals("2", jvm.command("unregister-all " + c));
+            assertEquals("pong", jvm.command("ping"));
+            assertTrue(jvm.stderr().stream().noneMatch(l -> l.contains("[fixture] heartbeat")),
+                    "no renewal failed because of the agent: " + jvm.describe());
+        }
+    }
 }
