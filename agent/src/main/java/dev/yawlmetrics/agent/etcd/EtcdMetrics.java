@@ -1,24 +1,26 @@
 package dev.yawlmetrics.agent.etcd;
 
 import dev.yawlmetrics.agent.metrics.Buckets;
+import dev.yawlmetrics.agent.metrics.LeanHistogram;
 import dev.yawlmetrics.agent.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** The etcd client-side meters, all created up front (4 query types x 3 outcomes); unit-testable. */
 public final class EtcdMetrics {
-    private final DistributionSummary[] latency = new DistributionSummary[EtcdQueryType.values().length];
+    private final LeanHistogram[] latency;
     private final Counter[][] requests = new Counter[EtcdQueryType.values().length][EtcdOutcome.values().length];
 
     public EtcdMetrics(MeterRegistry registry) {
+        String[] types = new String[EtcdQueryType.values().length];
         for (EtcdQueryType q : EtcdQueryType.values()) {
-            latency[q.ordinal()] = DistributionSummary.builder(MetricNames.ETCD_QUERY_LATENCY)
-                    .description("Duration of each etcd call of EtcdAgentRegistryClient (publishToEtcd, deleteFromEtcd, "
-                            + "fetchAllFromEtcd), whatever its outcome, ms")
-                    .tag("query_type", q.label())
-                    .serviceLevelObjectives(Buckets.LATENCY_MS)
-                    .register(registry);
+            types[q.ordinal()] = q.label();
+        }
+        // Lean: recorded on every renewal, next to the heartbeat's own two histograms.
+        latency = LeanHistogram.register(registry, MetricNames.ETCD_QUERY_LATENCY,
+                "Duration of each etcd call of EtcdAgentRegistryClient (publishToEtcd, deleteFromEtcd, "
+                        + "fetchAllFromEtcd), whatever its outcome, ms", Buckets.LATENCY_MS, "query_type", types);
+        for (EtcdQueryType q : EtcdQueryType.values()) {
             for (EtcdOutcome o : EtcdOutcome.values()) {
                 requests[q.ordinal()][o.ordinal()] = Counter.builder(MetricNames.ETCD_REQUESTS)
                         .description("etcd calls of EtcdAgentRegistryClient by query type and outcome "

@@ -2,30 +2,28 @@ package dev.yawlmetrics.agent.heartbeat;
 
 import dev.yawlmetrics.agent.etcd.EtcdOutcome;
 import dev.yawlmetrics.agent.metrics.Buckets;
+import dev.yawlmetrics.agent.metrics.LeanHistogram;
 import dev.yawlmetrics.agent.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** The heartbeat meters, created once; plain Java so it is unit-testable without an agent. */
 public final class HeartbeatMetrics {
-    private final DistributionSummary latency;
-    private final DistributionSummary lateness;
+    // Lean histograms: a renewal records three, and this is the engine's hottest scheduled path.
+    private final LeanHistogram latency;
+    private final LeanHistogram lateness;
     private final Counter tasks;
     private final Counter[] renewals = new Counter[EtcdOutcome.values().length];
     private final Counter reconnectHeartbeatMiss;
     private final Counter reconnectManual;
 
     HeartbeatMetrics(MeterRegistry registry, ExecutorTracker executors) {
-        latency = DistributionSummary.builder(MetricNames.HEARTBEAT_LATENCY)
-                .description("Duration of each heartbeat renewal (the scheduled lambda, including its etcd put), ms")
-                .serviceLevelObjectives(Buckets.LATENCY_MS)
-                .register(registry);
-        lateness = DistributionSummary.builder(MetricNames.HEARTBEAT_LATENESS)
-                .description("How late each renewal started relative to its fixed-rate schedule, ms")
-                .serviceLevelObjectives(Buckets.LONG_MS)
-                .register(registry);
+        latency = LeanHistogram.register(registry, MetricNames.HEARTBEAT_LATENCY,
+                "Duration of each heartbeat renewal (the scheduled lambda, including its etcd put), ms",
+                Buckets.LATENCY_MS, null)[0];
+        lateness = LeanHistogram.register(registry, MetricNames.HEARTBEAT_LATENESS,
+                "How late each renewal started relative to its fixed-rate schedule, ms", Buckets.LONG_MS, null)[0];
         tasks = Counter.builder(MetricNames.HEARTBEAT_TASK_COUNT)
                 .description("Heartbeat renewals executed by the heartbeat executor")
                 .register(registry);

@@ -1,0 +1,134 @@
+package dev.yawlmetrics.agent.metrics;
+
+import dev.yawlmetrics.agent.core.AgentLog;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.Collector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A Prometheus classic histogram for the hottest engine paths (a heartbeat renewal records three
+ * histograms): one {@link LongAdder} per bucket and a {@link DoubleAdder} for the sum, nothing
+ * else. Micrometer's DistributionSummary also keeps a rotating max and time-windowed buckets,
+ * which read the clock on every record and cost two to three times as much; the Prometheus
+ * histogram needs neither. Exported through the registry's own Prometheus collector API, so it
+ * appears in the same scrape, in both text formats, with the common tags. Unlike Micrometer it
+ * compares exact values ({@code value <= le}), so fractional bounds would be honest too.
+ */
+public final class LeanHistogram {
+    private final double[] bounds;
+    private final LongAdder[] counts;
+    private final DoubleAdder sum = new DoubleAdder();
+
+    LeanHistogram(double[] bounds) {
+        this.bounds = bounds;
+        this.counts = new LongAdder[bounds.length + 1];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = new LongAdder();
+        }
+    }
+
+    /** Records one observation (negative values count as 0). Never allocates. */
+    public void record(double value) {
+        double v = value < 0 ? 0 : value;
+        int i = 0;
+        while (i < bounds.length && v > bounds[i]) {
+            i++;
+        }
+        counts[i].increment();
+        sum.add(v);
+    }
+
+    long count() {
+        long c = 0;
+        for (LongAdder a : counts) {
+            c += a.sum();
+        }
+        return c;
+    }
+
+    /**
+     * Registers one histogram family with one child per value of {@code labelName} (or a single
+     * child when {@code labelName} is null) and returns the children in the order of the values.
+     * On a registry that is not Prometheus-backed (never the agent's) the children still record
+     * but are not exported.
+     */
+    public static LeanHistogram[] register(MeterRegistry registry, String micrometerName, String help, double[] bounds,
+                                           String labelName, String... labelValues) {
+        double[] sorted = bounds.clone();
+        Arrays.sort(sorted);
+        int n = labelName == null ? 1 : labelValues.length;
+        LeanHistogram[] children = new LeanHistogram[n];
+        List<Labels> labels = new ArrayList<>(n);
+        Map<String, String> common = AgentMetrics.config().commonTags();
+        for (int i = 0; i < n; i++) {
+            children[i] = new LeanHistogram(sorted);
+            List<String> names = new ArrayList<>(common.keySet());
+            List<String> values = new ArrayList<>(common.values());
+            if (labelName != null) {
+                names.add(labelName);
+                values.add(labelValues[i]);
+            }
+            labels.add(Labels.of(names, values));
+        }
+        if (registry instanceof PrometheusMeterRegistry) {
+            ((PrometheusMeterRegistry) registry).getPrometheusRegistry()
+                    .register(new Family(micrometerName.replace('.', '_'), help, sorted, children, labels));
+        } else {
+            AgentLog.debug(micrometerName + " not exported: registry " + registry.getClass().getSimpleName() + " is not Prometheus");
+        }
+        return children;
+    }
+
+    /** The exported family: reads the adders at scrape time. */
+    static final class Family implements Collector {
+        private final String name;
+        private final String help;
+        private final double[] bounds;
+        private final LeanHistogram[] children;
+        private final List<Labels> labels;
+
+        Family(String name, String help, double[] bounds, LeanHistogram[] children, List<Labels> labels) {
+            this.name = name;
+            this.help = help;
+            this.bounds = bounds;
+            this.children = children;
+            this.labels = labels;
+        }
+
+        @Override
+        public String getPrometheusName() {
+            return name;
+        }
+
+        @Override
+        public MetricSnapshot collect() {
+            HistogramSnapshot.Builder family = HistogramSnapshot.builder().name(name).help(help);
+            for (int c = 0; c < children.length; c++) {
+                LeanHistogram h = children[c];
+                ClassicHistogramBuckets.Builder buckets = ClassicHistogramBuckets.builder();
+                for (int i = 0; i < bounds.length; i++) {
+                    buckets.bucket(bounds[i], h.counts[i].sum());
+                }
+                buckets.bucket(Double.POSITIVE_INFINITY, h.counts[bounds.length].sum());
+                family.dataPoint(HistogramDataPointSnapshot.builder()
+                        .classicHistogramBuckets(buckets.build())
+                        .sum(h.sum.sum())
+                        .labels(labels.get(c))
+                        .build());
+            }
+            return family.build();
+        }
+    }
+}
