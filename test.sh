@@ -31,3 +31,6 @@ echo "test.sh: JAVA_HOME=${JAVA_HOME:-unset}"
 export MAVEN_OPTS="${MAVEN_OPTS:-} -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 
 mvn -B -ntp verify "$@"
+
+# The main job must keep working: a short demo run whose endpoint must serve every metric family.
+./demo.sh --agents=1000 --duration=20 --port=0 --scenario=etcd-outage --check

@@ -44,8 +44,7 @@ class MetricNamesTest {
         }
         String scrape = r.scrape();
         for (String expected : expectations.toString().split("\n")) {
-            String e = expected.endsWith(" ") ? expected : expected;
-            assertTrue(scrape.contains("\n" + e) || scrape.startsWith(e), "missing " + e + " in\n" + scrape);
+            assertTrue(scrape.contains("\n" + expected) || scrape.startsWith(expected), "missing " + expected + " in\n" + scrape);
         }
     }
 
