@@ -94,7 +94,7 @@ public final class Overhead {
         sb.append("Rounds: ").append(rounds).append(" (each round: one fork plain, one fork with the agent, order alternating), ")
           .append(smoke ? "smoke: 1x200 ms warm-up, 2x200 ms measurement" : "3x1 s warm-up, 5x1 s measurement")
           .append(" per fork. Benchmarks: `").append(include).append("`. JVM args both variants: `")
-          .append(String.join(" ", common)).append("`; agent variant adds `").append(agentArg.replaceAll("=.*/", "=.../"))
+          .append(String.join(" ", common)).append("`; agent variant adds `").append(agentArg.replaceAll(":\\S*/", ":.../"))
           .append("`.\nEach fork with the agent ends by reading the agent's /metrics and fails unless the measured call was recorded.\n\n");
         List<Double> floorScores = new ArrayList<>(plain.getOrDefault(FLOOR, List.of()));
         floorScores.addAll(agent.getOrDefault(FLOOR, List.of()));

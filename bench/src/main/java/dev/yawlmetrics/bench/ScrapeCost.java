@@ -88,7 +88,8 @@ public final class ScrapeCost {
         sb.append("Host: `BenchHost serve N` (N agents in every subsystem: ").append(Populations.names())
           .append("; every instrumented call made, so every series exists), `-Xmx2g -XX:+UseParallelGC`. ")
           .append(warmup).append(" warm-up then ").append(scrapes)
-          .append(" sequential GETs from another JVM over loopback, `Accept-Encoding: identity`, text format; latency = request to last byte.\n\n");
+          .append(" sequential GETs from another JVM over loopback on a kept-alive connection (as Prometheus scrapes), "
+          + "`Accept-Encoding: identity`, text format; latency = request to last byte; samples = non-comment lines.\n\n");
         sb.append("| variant | agents | median ms | p99 ms | min–max ms | bytes | samples |\n|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             sb.append("| ").append(r.variant.title).append(" | ").append(r.size).append(" | ")
