@@ -6,20 +6,22 @@
 #   bench/run.sh --smoke         tiny sizes, few short iterations (< 3 min), writes
 #                                bench/target/results/RESULTS-smoke.md; used by CI
 #   options: --no-build (reuse the jars of a previous `mvn verify`), --out FILE,
-#            --note "TEXT" (a line printed under the title, e.g. why figures are provisional)
+#            --note "TEXT" (a line printed under the title, e.g. why figures are provisional),
+#            --rounds N (overrides the rounds of the overhead, startup and memory steps)
 # Exits non-zero when a benchmark fails to run or finds a correctness problem (agent did not record
 # a measured call, series count depends on fleet size); never because numbers are slow.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-SMOKE=false; BUILD=true; OUT=""; NOTE=""
+SMOKE=false; BUILD=true; OUT=""; NOTE=""; ROUNDS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) SMOKE=true ;;
     --no-build) BUILD=false ;;
     --out) OUT="$2"; shift ;;
     --note) NOTE="$2"; shift ;;
+    --rounds) ROUNDS=(--rounds "$2"); shift ;;
     *) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -86,10 +88,10 @@ step() { # step NAME MAIN-CLASS args...
   tail -3 "$RES/$name.log"
 }
 
-step overhead Overhead
-step startup Startup
+step overhead Overhead "${ROUNDS[@]}"
+step startup Startup "${ROUNDS[@]}"
 step scrape ScrapeCost
-step memory Memory
+step memory Memory "${ROUNDS[@]}"
 
 {
   echo "# yawl-metrics-agent benchmarks"
@@ -115,10 +117,12 @@ step memory Memory
   cat <<'MD'
 ## 4. Fleet scale (1M registered agents, renewals every 10 s)
 
-Not run yet: needs the heartbeat fixture (EtcdAgentRegistryClient with its single-thread renewal
-executor) and the lifecycle fixture. Hook: a `Population` for each in `bench/.../fleet/Populations`,
-then a `FleetScale` step (BenchHost `serve 1000000` with renewals offered at 100,000/s, agent on/off,
-JFR execution samples attributed to `dev.yawlmetrics.agent`, queue depth and lateness from /metrics).
+Not run yet. Needed: the lifecycle fixture's population (GenericPartyAgent) next to the marketplace
+and heartbeat ones in `bench/src/main/java/dev/yawlmetrics/bench/fleet/Populations`, then a
+`FleetScale` step: `BenchHost serve 1000000` with `-Dfixture.heartbeat.executor=single` (the newer
+engine's single renewal thread; 100,000 renewals/s offered), agent on and off, JFR execution samples
+(`-XX:StartFlightRecording`, `jfr print --events jdk.ExecutionSample`) attributed to frames in
+`dev.yawlmetrics.agent`, and queue depth / lateness read from /metrics.
 
 MD
   cat "$RES/memory.md"

@@ -40,7 +40,10 @@ public final class Overhead {
         if (agentJar == null || !Files.isRegularFile(Paths.get(agentJar))) {
             throw new IllegalStateException("-Dbench.agent.jar must name the built agent jar, got " + agentJar);
         }
-        String agentArg = "-javaagent:" + Paths.get(agentJar).toAbsolutePath() + "=port=0,host=127.0.0.1";
+        // One port for every agent fork of the run: forks run one after another.
+        int port = Forks.freePort();
+        String agentArg = "-javaagent:" + Paths.get(agentJar).toAbsolutePath() + "=port=" + port + ",host=127.0.0.1";
+        String portArg = "-D" + dev.yawlmetrics.bench.fleet.AgentPort.PROPERTY + "=" + port;
         // Same heap and GC in both variants; only the -javaagent differs.
         String[] common = {"-Xms256m", "-Xmx256m", "-XX:+UseParallelGC", "--sun-misc-unsafe-memory-access=allow"};
         // (the last one only silences JMH's own Unsafe warning on Java 25; it changes nothing measured)
@@ -59,7 +62,7 @@ public final class Overhead {
                         .mode(org.openjdk.jmh.annotations.Mode.AverageTime)
                         .timeUnit(TimeUnit.NANOSECONDS)
                         .shouldFailOnError(true)
-                        .jvmArgsAppend(withAgent ? concat(common, agentArg) : common);
+                        .jvmArgsAppend(withAgent ? concat(concat(common, agentArg), portArg) : common);
                 if (smoke) {
                     o.warmupIterations(1).warmupTime(TimeValue.milliseconds(200))
                      .measurementIterations(2).measurementTime(TimeValue.milliseconds(200));

@@ -42,7 +42,7 @@ public final class ScrapeCost {
             for (String s : sizes) {
                 int n = Integer.parseInt(s.trim());
                 int port = Forks.freePort();
-                List<String> cmd = Forks.hostCommand(v, port, List.of("-Xmx2g", "-XX:+UseParallelGC"), "serve", Integer.toString(n));
+                List<String> cmd = Forks.hostCommand(v, port, List.of("-Xmx2g", "-XX:+UseParallelGC", Memory.QUIET_RENEWALS), "serve", Integer.toString(n));
                 try (HostProcess host = new HostProcess(cmd)) {
                     host.await("READY", 600_000);
                     String url = v.metricsUrl(port);
@@ -86,7 +86,8 @@ public final class ScrapeCost {
     static String report(List<Row> rows, int scrapes, int warmup, List<String> skipped, List<String> failures) {
         StringBuilder sb = new StringBuilder("## 3. Scrape cost: /metrics with every instrumentation on\n\n");
         sb.append("Host: `BenchHost serve N` (N agents in every subsystem: ").append(Populations.names())
-          .append("; every instrumented call made, so every series exists), `-Xmx2g -XX:+UseParallelGC`. ")
+          .append("; every instrumented call made, so every series exists), `-Xmx2g -XX:+UseParallelGC " + Memory.QUIET_RENEWALS
+          + "` (renewals scheduled but not firing: this measures the endpoint, section 4 the renewal load). ")
           .append(warmup).append(" warm-up then ").append(scrapes)
           .append(" sequential GETs from another JVM over loopback on a kept-alive connection (as Prometheus scrapes), "
           + "`Accept-Encoding: identity`, text format; latency = request to last byte; samples = non-comment lines.\n\n");

@@ -79,8 +79,10 @@ public final class Startup {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                // /usr/bin/time does not pass a kill on to the JVM it runs: end the JVM first.
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
-                throw new IllegalStateException(v.title + ": startup app did not exit within 120 s");
+                throw new IllegalStateException(v.title + ": startup app did not exit within 120 s:\n" + Files.readString(log));
             }
             String output = Files.readString(log, StandardCharsets.UTF_8);
             if (p.exitValue() != 0 || !output.contains("STARTUP-OK")) {

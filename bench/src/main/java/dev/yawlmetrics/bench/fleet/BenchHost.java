@@ -23,8 +23,29 @@ import java.util.List;
 public final class BenchHost {
     private BenchHost() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         List<Population> populations = Populations.create();
+        int status = 0;
+        try {
+            run(args, populations);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            status = 1;
+        } finally {
+            for (Population p : populations) {
+                try {
+                    p.close();
+                } catch (Throwable t) {
+                    t.printStackTrace();
+                    status = 1;
+                }
+            }
+        }
+        // An explicit exit: a fixture's non-daemon thread must not keep a benchmark waiting.
+        System.exit(status);
+    }
+
+    private static void run(String[] args, List<Population> populations) throws Exception {
         switch (args[0]) {
             case "startup" -> {
                 int classes = 0;
@@ -36,11 +57,8 @@ public final class BenchHost {
                     p.populate(10);
                     p.exercise();
                 }
-                boolean endpoint = awaitOurEndpoint(10_000);
+                boolean endpoint = AgentPort.awaitBound(10_000) > 0;
                 System.out.println("STARTUP-OK classes=" + classes + " yawl-endpoint=" + endpoint);
-                for (Population p : populations) {
-                    p.close();
-                }
             }
             case "serve" -> {
                 int n = Integer.parseInt(args[1]);
@@ -61,28 +79,21 @@ public final class BenchHost {
                         System.out.flush();
                     }
                 }
-                for (Population p : populations) {
-                    p.close();
-                }
             }
             case "memory" -> {
                 int n = Integer.parseInt(args[1]);
                 MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
-                // Exercise once first so one-off costs (class init, registry, meters) are in the baseline.
+                AgentPort.awaitBound(10_000);
                 for (Population p : populations) {
-                    p.populate(1);
+                    // A first batch on the same instance, so its one-off costs (client, threads, class
+                    // initialisation, meters) are in the baseline and only per-agent bytes remain.
+                    p.populate(Math.max(1, n / 10));
                     p.exercise();
-                }
-                awaitOurEndpoint(10_000);
-                for (Population p : Populations.create()) {
                     long before = heapAfterGc(mem);
                     p.populate(n);
                     p.exercise();
                     long after = heapAfterGc(mem);
                     System.out.println("HEAP " + p.name() + " " + before + " " + after);
-                    // Keep p reachable until after the measurement.
-                    System.out.println("KEEP " + p.name() + " " + System.identityHashCode(p));
-                    p.close();
                 }
             }
             default -> throw new IllegalArgumentException("mode: startup | serve N | memory N");
@@ -97,24 +108,5 @@ public final class BenchHost {
             used = Math.min(used, mem.getHeapMemoryUsage().getUsed());
         }
         return used;
-    }
-
-    /** True once our agent's endpoint is bound; false at once when our agent is not attached. */
-    static boolean awaitOurEndpoint(long timeoutMillis) throws Exception {
-        Class<?> agent;
-        try {
-            agent = Class.forName("dev.yawlmetrics.agent.YawlMetricsAgent", false, ClassLoader.getSystemClassLoader());
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
-        var boundPort = agent.getMethod("boundPort");
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (System.currentTimeMillis() < deadline) {
-            if ((int) boundPort.invoke(null) > 0) {
-                return true;
-            }
-            Thread.sleep(5);
-        }
-        throw new IllegalStateException("yawl-metrics-agent attached but its endpoint never bound");
     }
 }

@@ -51,7 +51,11 @@ public enum Variant {
         List<String> args = new ArrayList<>();
         switch (this) {
             case PLAIN -> { }
-            case YAWL -> args.add("-javaagent:" + jar() + "=port=" + port + ",host=127.0.0.1");
+            case YAWL -> {
+                args.add("-javaagent:" + jar() + "=port=" + port + ",host=127.0.0.1");
+                // Tells the host where our endpoint will be (read by dev.yawlmetrics.bench.fleet.AgentPort).
+                args.add("-D" + "bench.yawl.port=" + port);
+            }
             case OTEL -> {
                 args.add("-javaagent:" + jar());
                 // What a Prometheus user would configure: a pull endpoint, no trace/log export.

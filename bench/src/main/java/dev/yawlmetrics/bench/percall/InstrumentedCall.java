@@ -25,7 +25,7 @@ public abstract class InstrumentedCall {
 
     @TearDown(Level.Trial)
     public void verifyRecorded(org.openjdk.jmh.infra.BenchmarkParams params) throws Exception {
-        int port = ourAgentPort();
+        int port = dev.yawlmetrics.bench.fleet.AgentPort.awaitBound(10_000);
         if (port == 0) {
             return; // plain fork
         }
@@ -45,24 +45,5 @@ public abstract class InstrumentedCall {
             }
         }
         throw new IllegalStateException("agent attached but " + series + " was not recorded; /metrics was:\n" + body);
-    }
-
-    /** The bound port of our agent's endpoint; 0 when our agent is not attached; waits for start-up. */
-    static int ourAgentPort() throws Exception {
-        Class<?> agent;
-        try {
-            agent = Class.forName("dev.yawlmetrics.agent.YawlMetricsAgent", false, ClassLoader.getSystemClassLoader());
-        } catch (ClassNotFoundException e) {
-            return 0;
-        }
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (System.currentTimeMillis() < deadline) {
-            int port = (int) agent.getMethod("boundPort").invoke(null);
-            if (port > 0) {
-                return port;
-            }
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException("yawl-metrics-agent attached but its endpoint never bound");
     }
 }
