@@ -45,8 +45,11 @@ public final class Overhead {
         String agentArg = "-javaagent:" + Paths.get(agentJar).toAbsolutePath() + "=port=" + port + ",host=127.0.0.1";
         String portArg = "-D" + dev.yawlmetrics.bench.fleet.AgentPort.PROPERTY + "=" + port;
         // Same heap and GC in both variants; only the -javaagent differs.
-        String[] common = {"-Xms256m", "-Xmx256m", "-XX:+UseParallelGC", "--sun-misc-unsafe-memory-access=allow"};
-        // (the last one only silences JMH's own Unsafe warning on Java 25; it changes nothing measured)
+        // --sun-misc-unsafe-memory-access=allow only silences JMH's own Unsafe warning on Java 25;
+        // nodelay makes the loopback etcd stand-in of HeartbeatRenewal answer without Nagle's
+        // 40 ms delayed-ACK stalls (it also applies to our endpoint, which is idle while measuring).
+        String[] common = {"-Xms256m", "-Xmx256m", "-XX:+UseParallelGC", "--sun-misc-unsafe-memory-access=allow",
+                "-Dsun.net.httpserver.nodelay=true"};
 
         Map<String, List<Double>> plain = new TreeMap<>();
         Map<String, List<Double>> instrumented = new TreeMap<>();
