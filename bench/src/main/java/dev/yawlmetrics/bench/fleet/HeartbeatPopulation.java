@@ -1,24 +1,19 @@
 package dev.yawlmetrics.bench.fleet;
 
-import com.sun.net.httpserver.HttpServer;
 import org.yawlfoundation.yawl.integration.autonomous.registry.AgentInfo;
 import org.yawlfoundation.yawl.integration.autonomous.registry.EtcdAgentRegistryClient;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Executors;
 
 /**
  * n agents registered with one EtcdAgentRegistryClient, each renewing at the fixture's period
  * (the engine's 10 s unless -Dfixture.heartbeat.periodMs is given), against a minimal etcd
- * stand-in on loopback in the same JVM that answers every v3 JSON call with 200 "{}".
- * (EtcdRegistryHost in instrumentation-tests has a similar stand-in, package-private there.)
+ * stand-in on loopback in the same JVM ({@link LoopbackEtcd}).
  */
 public final class HeartbeatPopulation implements Population {
-    private HttpServer fakeEtcd;
+    private LoopbackEtcd fakeEtcd;
     private EtcdAgentRegistryClient client;
     private int registered;
 
@@ -34,18 +29,8 @@ public final class HeartbeatPopulation implements Population {
 
     private EtcdAgentRegistryClient client() throws IOException {
         if (client == null) {
-            fakeEtcd = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
-            fakeEtcd.createContext("/", exchange -> {
-                exchange.getRequestBody().readAllBytes();
-                byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            });
-            fakeEtcd.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-            fakeEtcd.start();
-            client = new EtcdAgentRegistryClient("http://127.0.0.1:" + fakeEtcd.getAddress().getPort(), 30);
+            fakeEtcd = new LoopbackEtcd(Executors.newVirtualThreadPerTaskExecutor());
+            client = new EtcdAgentRegistryClient(fakeEtcd.url(), 30);
         }
         return client;
     }
@@ -71,7 +56,7 @@ public final class HeartbeatPopulation implements Population {
     public void close() {
         if (client != null) {
             client.close();
-            fakeEtcd.stop(0);
+            fakeEtcd.close();
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.yawlmetrics.bench.percall;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.yawlmetrics.bench.fleet.LoopbackEtcd;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
@@ -10,10 +10,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.yawlfoundation.yawl.integration.autonomous.registry.AgentInfo;
 import org.yawlfoundation.yawl.integration.autonomous.registry.EtcdAgentRegistryClient;
 
-import java.io.OutputStream;
 import java.lang.reflect.Field;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
@@ -30,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 @State(Scope.Thread)
 public class HeartbeatRenewal extends InstrumentedCall {
-    private HttpServer fakeEtcd;
+    private LoopbackEtcd fakeEtcd;
     private EtcdAgentRegistryClient client;
     private Runnable renewal;
 
@@ -51,22 +48,12 @@ public class HeartbeatRenewal extends InstrumentedCall {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        fakeEtcd = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        fakeEtcd.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        fakeEtcd.setExecutor(Executors.newSingleThreadExecutor(r -> {
+        fakeEtcd = new LoopbackEtcd(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "fake-etcd");
             t.setDaemon(true);
             return t;
         }));
-        fakeEtcd.start();
-        client = new EtcdAgentRegistryClient("http://127.0.0.1:" + fakeEtcd.getAddress().getPort(), 30);
+        client = new EtcdAgentRegistryClient(fakeEtcd.url(), 30);
         Field executor = EtcdAgentRegistryClient.class.getDeclaredField("heartbeatExecutor");
         executor.setAccessible(true);
         ((java.util.concurrent.ExecutorService) executor.get(client)).shutdownNow();
@@ -84,7 +71,7 @@ public class HeartbeatRenewal extends InstrumentedCall {
     @TearDown(Level.Trial)
     public void tearDown() {
         client.close();
-        fakeEtcd.stop(0);
+        fakeEtcd.close();
     }
 
     @Override
