@@ -78,7 +78,7 @@ COMMANDS=()
 step() { # step NAME MAIN-CLASS args...
   local name=$1 main=$2; shift 2
   local cmd=("$JAVA" --sun-misc-unsafe-memory-access=allow "${PROPS[@]}" -cp "$BENCH_JAR" "dev.yawlmetrics.bench.$main" "${MODE[@]}" --out "$RES/$name.md" "$@")
-  COMMANDS+=("java -cp bench/target/benchmarks.jar dev.yawlmetrics.bench.$main ${MODE[*]} $*")
+  COMMANDS+=("$(echo "java -cp bench/target/benchmarks.jar dev.yawlmetrics.bench.$main ${MODE[*]} $*" | tr -s ' ' | sed 's/ $//')")
   echo "=== bench: $name ($(date -u +%H:%M:%S))"
   if ! timeout "$STEP_TIMEOUT" "${cmd[@]}" > "$RES/$name.log" 2>&1; then
     tail -60 "$RES/$name.log" >&2
@@ -109,7 +109,7 @@ step memory Memory "${ROUNDS[@]}"
   echo
   echo "## Commands"
   echo
-  echo "Each step, from the repository root (with \`-Dbench.agent.jar=agent/target/yawl-metrics-agent.jar\`$($SMOKE || echo ', -Dbench.otel.jar, -Dbench.jmx.jar, -Dbench.jmx.config=bench/jmx-exporter.yaml'); Java 25):"
+  echo "Each step, from the repository root, Java 25, with \`-Dbench.agent.jar=agent/target/yawl-metrics-agent.jar\`$($SMOKE || echo ' and `-Dbench.otel.jar=... -Dbench.jmx.jar=... -Dbench.jmx.config=bench/jmx-exporter.yaml`'):"
   echo
   for c in "${COMMANDS[@]}"; do echo "- \`$c\`"; done
   echo
