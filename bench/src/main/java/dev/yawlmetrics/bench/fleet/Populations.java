@@ -10,8 +10,8 @@ public final class Populations {
 
     static final List<Supplier<Population>> ALL = List.of(
             MarketplacePopulation::new,
-            HeartbeatPopulation::new
-            // TODO(lifecycle): GenericPartyAgent instances (constructor, start/stop transitions, discovery cycles).
+            HeartbeatPopulation::new,
+            LifecyclePopulation::new
             // TODO(httpclient): java.net.http.HttpClient sends to a loopback server.
     );
 
