@@ -1,0 +1,67 @@
+package dev.yawlmetrics.bench;
+
+import dev.yawlmetrics.bench.harness.Forks;
+import dev.yawlmetrics.bench.harness.Stats;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The harness's arithmetic and parsing, which every published figure goes through. No timing here. */
+class HarnessArithmeticTest {
+
+    @Test
+    void medianMinMaxAndNearestRankPercentile() {
+        Stats odd = new Stats(List.of(5.0, 1.0, 3.0));
+        assertEquals(3.0, odd.median());
+        assertEquals(1.0, odd.min());
+        assertEquals(5.0, odd.max());
+        assertEquals(2.5, new Stats(List.of(4.0, 1.0, 2.0, 3.0)).median());
+        Stats hundred = new Stats(java.util.stream.IntStream.rangeClosed(1, 100).mapToObj(i -> (double) i).toList());
+        assertEquals(99.0, hundred.percentile(99));
+        assertEquals(100.0, hundred.percentile(100));
+        assertEquals(1.0, hundred.percentile(0.5));
+        assertEquals("3.0 [1.0–5.0]", odd.summary("%.1f"));
+        assertThrows(IllegalArgumentException.class, () -> new Stats(List.of()));
+    }
+
+    @Test
+    void timeVerboseOutputIsParsedInSecondsAndKilobytes() {
+        String out = """
+                \tCommand being timed: "java -cp x Y"
+                \tUser time (seconds): 0.81
+                \tSystem time (seconds): 0.12
+                \tElapsed (wall clock) time (h:mm:ss or m:ss): 1:02.50
+                \tMaximum resident set size (kbytes): 87040
+                """;
+        assertEquals(62.5, Startup.wall(out), 1e-9);
+        assertEquals(0.81, Startup.num(out, "User time \\(seconds\\): ([0-9.]+)"), 1e-9);
+        assertEquals(87040, Startup.num(out, "Maximum resident set size \\(kbytes\\): ([0-9]+)"), 1e-9);
+        assertEquals(3723.0, Startup.wall("Elapsed (wall clock) time (h:mm:ss or m:ss): 1:02:03"), 1e-9);
+        assertThrows(IllegalStateException.class, () -> Startup.wall("nothing"));
+    }
+
+    @Test
+    void seriesCountIgnoresCommentsAndBlankLines() {
+        String body = "# HELP a x\n# TYPE a counter\na_total 1\n\nb{l=\"v\"} 2\n# EOF\n";
+        assertEquals(2, Forks.seriesCount(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void addedTimeIsInstrumentedMinusPlainMediansAndRatioIsAgainstTheFloor() {
+        String floor = Overhead.FLOOR;
+        String call = "dev.yawlmetrics.bench.percall.MarketplaceCalls.findById";
+        String md = Overhead.report(
+                Map.of(floor, List.of(100.0, 110.0, 90.0), call, List.of(200.0, 210.0, 190.0)),
+                Map.of(floor, List.of(100.0, 100.0, 100.0), call, List.of(320.0, 330.0, 300.0)),
+                3, false, "x", "-javaagent:/a/b/yawl-metrics-agent.jar=port=0", new String[] {"-Xmx1g"});
+        // floor median over all six forks = 100; added = 320 - 200 = 120; ratio 1.20x, met.
+        assertTrue(md.contains("| MarketplaceCalls.findById | 200.0 [190.0–210.0] | 320.0 [300.0–330.0] | 120.0 | 1.20x | met |"), md);
+        assertTrue(md.contains("-javaagent:.../yawl-metrics-agent.jar=port=0"), md);
+    }
+}
