@@ -32,5 +32,8 @@ export MAVEN_OPTS="${MAVEN_OPTS:-} -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 
 mvn -B -ntp verify "$@"
 
+# Benchmarks in smoke mode: they must keep compiling and running (figures are not judged here).
+bench/run.sh --smoke --no-build
+
 # The main job must keep working: a short demo run whose endpoint must serve every metric family.
 ./demo.sh --agents=1000 --duration=20 --port=0 --scenario=etcd-outage --check

@@ -32,6 +32,7 @@ import java.util.zip.GZIPOutputStream;
 public final class MetricsEndpoint {
     static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
     static final String TEXT_004 = "text/plain; version=0.0.4; charset=utf-8";
+    static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
@@ -55,6 +56,12 @@ public final class MetricsEndpoint {
             AgentLog.error("metrics endpoint NOT started: host '" + config.host()
                     + "' (yawl.metrics.host) does not resolve; the engine runs on without a metrics endpoint");
             return null;
+        }
+        // The JDK server writes response headers and body as two segments; with Nagle on, a
+        // kept-alive scraper's delayed ACK stalls every scrape by ~40 ms. The switch is JVM-wide
+        // (read once by the JDK), so an operator's explicit setting always wins.
+        if (System.getProperty(NODELAY_PROPERTY) == null) {
+            System.setProperty(NODELAY_PROPERTY, "true");
         }
         HttpServer server;
         try {
