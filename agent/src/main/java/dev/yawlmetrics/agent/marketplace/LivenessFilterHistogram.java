@@ -2,10 +2,7 @@ package dev.yawlmetrics.agent.marketplace;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.metrics.AgentMetrics;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Tag;
-import io.micrometer.core.instrument.distribution.CountAtBucket;
-import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import dev.yawlmetrics.agent.metrics.LeanHistogram;
 import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
@@ -13,7 +10,6 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -28,31 +24,21 @@ final class LivenessFilterHistogram implements Collector {
     private final String name;
     private final String help;
     private final double[] bounds;
-    private final DistributionSummary[] sources;
+    private final LeanHistogram[] sources;
     private final Labels labels;
 
-    /**
-     * @param sources the query-latency meters to merge; they all use {@code bounds}
-     * @param ignoredTag the sources' own dimension ("query"); their other tags (the registry's
-     *                   common tags) become this histogram's labels
-     */
-    LivenessFilterHistogram(String prometheusName, String help, double[] bounds, List<DistributionSummary> sources,
-                            String ignoredTag) {
+    /** @param sources the query-latency histograms to merge; they all share one bucket layout */
+    LivenessFilterHistogram(String prometheusName, String help, List<LeanHistogram> sources) {
         this.name = prometheusName;
         this.help = help;
-        this.bounds = bounds.clone();
-        Arrays.sort(this.bounds);
-        this.sources = sources.toArray(new DistributionSummary[0]);
+        this.sources = sources.toArray(new LeanHistogram[0]);
+        this.bounds = sources.isEmpty() ? new double[0] : sources.get(0).bounds();
         List<String> names = new ArrayList<>();
         List<String> values = new ArrayList<>();
-        if (!sources.isEmpty()) {
-            for (Tag t : sources.get(0).getId().getTagsAsIterable()) {
-                if (!t.getKey().equals(ignoredTag)) {
-                    names.add(t.getKey());
-                    values.add(t.getValue());
-                }
-            }
-        }
+        AgentMetrics.config().commonTags().forEach((k, v) -> {
+            names.add(k);
+            values.add(v);
+        });
         this.labels = Labels.of(names, values);
     }
 
@@ -73,29 +59,20 @@ final class LivenessFilterHistogram implements Collector {
     }
 
     private MetricSnapshot merge() {
-        long[] cumulative = new long[bounds.length];
-        long count = 0;
+        long[] counts = new long[bounds.length + 1];
         double sum = 0;
-        for (DistributionSummary source : sources) {
-            HistogramSnapshot s = source.takeSnapshot();
-            count += s.count();
-            sum += s.total();
-            for (CountAtBucket c : s.histogramCounts()) {
-                int i = Arrays.binarySearch(bounds, c.bucket());
-                if (i >= 0) {
-                    cumulative[i] += (long) c.count();
-                }
+        for (LeanHistogram source : sources) {
+            long[] c = source.bucketCounts();
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] += c[i];
             }
+            sum += source.sum();
         }
         ClassicHistogramBuckets.Builder buckets = ClassicHistogramBuckets.builder();
-        long previous = 0;
         for (int i = 0; i < bounds.length; i++) {
-            // Counts taken one source at a time may be a few calls apart; never let a bucket go negative.
-            long c = Math.max(cumulative[i], previous);
-            buckets.bucket(bounds[i], c - previous);
-            previous = c;
+            buckets.bucket(bounds[i], counts[i]);
         }
-        buckets.bucket(Double.POSITIVE_INFINITY, Math.max(0, count - previous));
+        buckets.bucket(Double.POSITIVE_INFINITY, counts[bounds.length]);
         HistogramDataPointSnapshot.Builder point = HistogramDataPointSnapshot.builder()
                 .classicHistogramBuckets(buckets.build())
                 .labels(labels);

@@ -3,6 +3,7 @@ package dev.yawlmetrics.agent.marketplace;
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.metrics.AgentMetrics;
 import dev.yawlmetrics.agent.metrics.Buckets;
+import dev.yawlmetrics.agent.metrics.LeanHistogram;
 import dev.yawlmetrics.agent.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -22,7 +23,8 @@ import java.util.function.ToDoubleFunction;
 public final class MarketplaceMetrics {
     private final MeterRegistry registry;
     private final MarketplaceInstances instances;
-    private final DistributionSummary[] queryLatency = new DistributionSummary[MarketplaceQuery.ALL.length];
+    /** Lean: recorded on every query, the engine's matchmaking hot path. */
+    private final LeanHistogram[] queryLatency;
     private final DistributionSummary[] indexSync = new DistributionSummary[IndexOperation.ALL.length];
     private final Counter publishSuccess;
     private final Counter publishRejected;
@@ -41,13 +43,15 @@ public final class MarketplaceMetrics {
     MarketplaceMetrics(MeterRegistry registry, MarketplaceInstances instances) {
         this.registry = registry;
         this.instances = instances;
-        List<DistributionSummary> livenessConsumers = new ArrayList<>();
+        String[] labels = new String[MarketplaceQuery.ALL.length];
         for (MarketplaceQuery q : MarketplaceQuery.ALL) {
-            queryLatency[q.ordinal()] = DistributionSummary.builder(MetricNames.MARKETPLACE_QUERY_LATENCY)
-                    .description("Duration of each public AgentMarketplace query, whole call including its stream's terminal operation, ms")
-                    .tag("query", q.label())
-                    .serviceLevelObjectives(BUCKETS_MS)
-                    .register(registry);
+            labels[q.ordinal()] = q.label();
+        }
+        queryLatency = LeanHistogram.register(registry, MetricNames.MARKETPLACE_QUERY_LATENCY,
+                "Duration of each public AgentMarketplace query, whole call including its stream's terminal operation, ms",
+                BUCKETS_MS, "query", labels);
+        List<LeanHistogram> livenessConsumers = new ArrayList<>();
+        for (MarketplaceQuery q : MarketplaceQuery.ALL) {
             if (q.consumesLivenessFilter) {
                 livenessConsumers.add(queryLatency[q.ordinal()]);
             }
@@ -57,7 +61,7 @@ public final class MarketplaceMetrics {
                     MetricNames.MARKETPLACE_LIVENESS_FILTER.replace('.', '_'),
                     "Duration of each AgentMarketplace query that consumes the lazy liveListings() stream, from entry "
                             + "to return (the liveness filtering runs inside it, in the terminal operation), ms",
-                    BUCKETS_MS, livenessConsumers, "query"));
+                    livenessConsumers));
         }
         for (IndexOperation op : IndexOperation.ALL) {
             indexSync[op.ordinal()] = DistributionSummary.builder(MetricNames.MARKETPLACE_INDEX_SYNC)

@@ -50,6 +50,24 @@ public final class LeanHistogram {
         sum.add(v);
     }
 
+    /** Upper bounds, sorted (the +Inf bucket is implicit). */
+    public double[] bounds() {
+        return bounds.clone();
+    }
+
+    /** Per-bucket (not cumulative) counts, the last one for +Inf; read at scrape time. */
+    public long[] bucketCounts() {
+        long[] out = new long[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            out[i] = counts[i].sum();
+        }
+        return out;
+    }
+
+    public double sum() {
+        return sum.sum();
+    }
+
     long count() {
         long c = 0;
         for (LongAdder a : counts) {
