@@ -33,6 +33,13 @@ public final class AgentMetrics {
 
     private AgentMetrics() {}
 
+    /** The same fault for meters that bypass Micrometer (see {@link LeanHistogram}). */
+    static void failIfFaultInjected(String meterName) {
+        if (Boolean.getBoolean(FAIL_RECORDING_PROPERTY) && !meterName.startsWith("yawl.agent.")) {
+            throw new IllegalStateException("fault injected by " + FAIL_RECORDING_PROPERTY);
+        }
+    }
+
     private static void injectRecordingFault(PrometheusMeterRegistry r) {
         AgentLog.warn(FAIL_RECORDING_PROPERTY + "=true: every instrumentation meter will fail (fault injection for tests)");
         r.config().meterFilter(new io.micrometer.core.instrument.config.MeterFilter() {

@@ -84,6 +84,7 @@ public final class LeanHistogram {
      */
     public static LeanHistogram[] register(MeterRegistry registry, String micrometerName, String help, double[] bounds,
                                            String labelName, String... labelValues) {
+        AgentMetrics.failIfFaultInjected(micrometerName);
         double[] sorted = bounds.clone();
         Arrays.sort(sorted);
         int n = labelName == null ? 1 : labelValues.length;
