@@ -38,6 +38,7 @@ public final class YawlMetricsAgent {
     }
 
     private static void start(String args, Instrumentation inst) {
+        long t0 = System.nanoTime();
         try {
             if (!STARTED.compareAndSet(false, true)) {
                 AgentLog.warn("agent already attached to this JVM; the second -javaagent is ignored");
@@ -60,6 +61,7 @@ public final class YawlMetricsAgent {
                 inst.addTransformer(gate, true);
             }
             DaemonThreads.start("yawl-metrics-init", new AgentStarter(config, modules, gate, inst));
+            AgentLog.debug("premain returned after " + (System.nanoTime() - t0) / 1_000 + " us on the engine's thread");
         } catch (Throwable t) {
             AgentLog.error("agent failed to start; the engine continues without metrics: " + t);
         }

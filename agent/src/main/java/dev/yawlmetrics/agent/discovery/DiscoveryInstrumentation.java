@@ -44,6 +44,11 @@ public final class DiscoveryInstrumentation implements InstrumentationModule {
     }
 
     @Override
+    public List<String> targetClassNames() {
+        return List.of(AgentShape.TARGET);
+    }
+
+    @Override
     public List<TypeInstrumentation> typeInstrumentations() {
         return List.of(new AgentType());
     }

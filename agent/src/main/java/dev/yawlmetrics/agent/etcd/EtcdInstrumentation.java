@@ -24,16 +24,29 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 public final class EtcdInstrumentation implements InstrumentationModule {
     public static final String TARGET = "org.yawlfoundation.yawl.integration.autonomous.registry.EtcdAgentRegistryClient";
 
-    /** javac names the renewal lambda per method ({@code lambda$startHeartbeat$0} with javac 25). */
-    public static final ElementMatcher.Junction<MethodDescription> RENEWAL_LAMBDA =
-            nameMatches("lambda\\$startHeartbeat\\$\\d+");
-    static final ElementMatcher.Junction<MethodDescription> PUBLISH = named("publishToEtcd").and(takesArguments(2));
-    static final ElementMatcher.Junction<MethodDescription> DELETE = named("deleteFromEtcd").and(takesArguments(1));
-    static final ElementMatcher.Junction<MethodDescription> FETCH = named("fetchAllFromEtcd").and(takesArguments(0));
+    /**
+     * The client's members, shared with the heartbeat instrumentation. A holder class, so that
+     * the module itself (instantiated in premain) loads no Byte Buddy.
+     */
+    public static final class Matchers {
+        private Matchers() {}
+
+        /** javac names the renewal lambda per method ({@code lambda$startHeartbeat$0} with javac 25). */
+        public static final ElementMatcher.Junction<MethodDescription> RENEWAL_LAMBDA =
+                nameMatches("lambda\\$startHeartbeat\\$\\d+");
+        public static final ElementMatcher.Junction<MethodDescription> PUBLISH = named("publishToEtcd").and(takesArguments(2));
+        static final ElementMatcher.Junction<MethodDescription> DELETE = named("deleteFromEtcd").and(takesArguments(1));
+        static final ElementMatcher.Junction<MethodDescription> FETCH = named("fetchAllFromEtcd").and(takesArguments(0));
+    }
 
     @Override
     public InstrumentationName name() {
         return InstrumentationName.ETCD;
+    }
+
+    @Override
+    public List<String> targetClassNames() {
+        return List.of(TARGET);
     }
 
     @Override
@@ -55,19 +68,19 @@ public final class EtcdInstrumentation implements InstrumentationModule {
         @Override
         public String checkShape(TypeDescription type) {
             return Shapes.missing(type,
-                    Shapes.method("publishToEtcd(String,String)", PUBLISH),
-                    Shapes.method("deleteFromEtcd(String)", DELETE),
-                    Shapes.method("fetchAllFromEtcd()", FETCH),
-                    Shapes.method("lambda$startHeartbeat$<n>", RENEWAL_LAMBDA));
+                    Shapes.method("publishToEtcd(String,String)", Matchers.PUBLISH),
+                    Shapes.method("deleteFromEtcd(String)", Matchers.DELETE),
+                    Shapes.method("fetchAllFromEtcd()", Matchers.FETCH),
+                    Shapes.method("lambda$startHeartbeat$<n>", Matchers.RENEWAL_LAMBDA));
         }
 
         @Override
         public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader) {
             return builder
-                    .visit(Advice.to(RenewalMarkAdvice.class).on(RENEWAL_LAMBDA))
-                    .visit(Advice.to(PublishAdvice.class).on(PUBLISH))
-                    .visit(Advice.to(DeleteAdvice.class).on(DELETE))
-                    .visit(Advice.to(FetchAdvice.class).on(FETCH));
+                    .visit(Advice.to(RenewalMarkAdvice.class).on(Matchers.RENEWAL_LAMBDA))
+                    .visit(Advice.to(PublishAdvice.class).on(Matchers.PUBLISH))
+                    .visit(Advice.to(DeleteAdvice.class).on(Matchers.DELETE))
+                    .visit(Advice.to(FetchAdvice.class).on(Matchers.FETCH));
         }
     }
 

@@ -35,18 +35,15 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * every exception, so the outcome is taken at the exit of publishToEtcd, on the renewal's thread.
  */
 public final class HeartbeatInstrumentation implements InstrumentationModule {
-    static final ElementMatcher.Junction<MethodDescription> START_HEARTBEAT =
-            named("startHeartbeat").and(takesArguments(String.class, String.class, String.class));
-    static final ElementMatcher.Junction<MethodDescription> SCHEDULE_AT_FIXED_RATE =
-            named("scheduleAtFixedRate").and(isVirtual())
-                    .and(takesArguments(Runnable.class, long.class, long.class, TimeUnit.class))
-                    .and(net.bytebuddy.matcher.ElementMatchers.isDeclaredBy(isSubTypeOf(ScheduledExecutorService.class)));
-    static final ElementMatcher.Junction<MethodDescription> PUBLISH = named("publishToEtcd").and(takesArguments(2));
-    static final ElementMatcher.Junction<MethodDescription> REGISTER = named("register").and(takesArguments(1));
 
     @Override
     public InstrumentationName name() {
         return InstrumentationName.HEARTBEAT;
+    }
+
+    @Override
+    public List<String> targetClassNames() {
+        return List.of(EtcdInstrumentation.TARGET);
     }
 
     @Override
@@ -61,6 +58,17 @@ public final class HeartbeatInstrumentation implements InstrumentationModule {
     }
 
     static final class ClientType implements TypeInstrumentation {
+        // Matchers live here, not on the module: the module is instantiated in premain.
+        static final ElementMatcher.Junction<MethodDescription> START_HEARTBEAT =
+                named("startHeartbeat").and(takesArguments(String.class, String.class, String.class));
+        static final ElementMatcher.Junction<MethodDescription> SCHEDULE_AT_FIXED_RATE =
+                named("scheduleAtFixedRate").and(isVirtual())
+                        .and(takesArguments(Runnable.class, long.class, long.class, TimeUnit.class))
+                        .and(net.bytebuddy.matcher.ElementMatchers.isDeclaredBy(isSubTypeOf(ScheduledExecutorService.class)));
+        /** The same member the etcd instrumentation advises: one definition. */
+        static final ElementMatcher.Junction<MethodDescription> PUBLISH = EtcdInstrumentation.Matchers.PUBLISH;
+        static final ElementMatcher.Junction<MethodDescription> REGISTER = named("register").and(takesArguments(1));
+
         @Override
         public String targetClassName() {
             return EtcdInstrumentation.TARGET;

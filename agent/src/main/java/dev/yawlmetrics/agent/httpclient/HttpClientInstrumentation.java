@@ -43,6 +43,11 @@ public final class HttpClientInstrumentation implements InstrumentationModule {
     }
 
     @Override
+    public List<String> targetClassNames() {
+        return List.of(TARGET);
+    }
+
+    @Override
     public List<TypeInstrumentation> typeInstrumentations() {
         return List.of(new HttpClientImplType());
     }

@@ -35,8 +35,11 @@ import java.util.WeakHashMap;
  * the engine compiled it, is logged once and counted in {@code yawl_agent_transformation_errors_total}.
  */
 public final class ClassLoadGate implements ClassFileTransformer {
-    /** Target internal name (slashes) -> the instrumentations that rewrite it. */
-    private final Map<String, List<Target>> targetsByInternalName;
+    /** Internal names (slashes) of the target classes: all premain needs, no Byte Buddy involved. */
+    private final Set<String> targetNames;
+    private final List<InstrumentationModule> modules;
+    /** Target internal name -> the instrumentations that rewrite it; built on first use, off premain. */
+    private volatile Map<String, List<Target>> targetsByInternalName;
     private final Object lock = new Object();
     private volatile ByteBuddy byteBuddy;
     /** Stands for the bootstrap loader (null) as a key of {@link #decided}. */
@@ -54,27 +57,52 @@ public final class ClassLoadGate implements ClassFileTransformer {
     }
 
     public ClassLoadGate(List<InstrumentationModule> modules) {
-        Map<String, List<Target>> map = new LinkedHashMap<>();
+        this.modules = List.copyOf(modules);
+        Set<String> names = new HashSet<>();
         for (InstrumentationModule m : modules) {
-            for (TypeInstrumentation t : m.typeInstrumentations()) {
-                String key = t.targetClassName().replace('.', '/');
-                List<Target> list = map.get(key);
-                if (list == null) {
-                    list = new ArrayList<>();
-                    map.put(key, list);
-                }
-                list.add(new Target(m.name(), t));
+            for (String name : m.targetClassNames()) {
+                names.add(name.replace('.', '/'));
             }
         }
-        this.targetsByInternalName = Collections.unmodifiableMap(new HashMap<>(map));
+        this.targetNames = Collections.unmodifiableSet(names);
+    }
+
+    /**
+     * The type instrumentations by target, created on first use: their matchers and advice
+     * descriptions load Byte Buddy, which premain must not pay for on the engine's main thread.
+     */
+    private Map<String, List<Target>> targets() {
+        Map<String, List<Target>> t = targetsByInternalName;
+        if (t == null) {
+            synchronized (lock) {
+                t = targetsByInternalName;
+                if (t == null) {
+                    Map<String, List<Target>> map = new HashMap<>();
+                    for (InstrumentationModule m : modules) {
+                        for (TypeInstrumentation ti : m.typeInstrumentations()) {
+                            String key = ti.targetClassName().replace('.', '/');
+                            List<Target> list = map.get(key);
+                            if (list == null) {
+                                list = new ArrayList<>();
+                                map.put(key, list);
+                            }
+                            list.add(new Target(m.name(), ti));
+                        }
+                    }
+                    t = Collections.unmodifiableMap(map);
+                    targetsByInternalName = t;
+                }
+            }
+        }
+        return t;
     }
 
     public boolean isTarget(String binaryName) {
-        return targetsByInternalName.containsKey(binaryName.replace('.', '/'));
+        return targetNames.contains(binaryName.replace('.', '/'));
     }
 
     public boolean hasTargets() {
-        return !targetsByInternalName.isEmpty();
+        return !targetNames.isEmpty();
     }
 
     @Override
@@ -83,11 +111,20 @@ public final class ClassLoadGate implements ClassFileTransformer {
         if (className == null) {
             return null;
         }
-        List<Target> targets = targetsByInternalName.get(className);
-        if (targets == null) {
+        if (!targetNames.contains(className)) {
             return null;
         }
         String binaryName = className.replace('/', '.');
+        List<Target> targets;
+        try {
+            targets = targets().get(className);
+        } catch (Throwable t) {
+            AgentLog.error("could not prepare the instrumentation of " + binaryName + "; it runs unchanged: " + t);
+            return null;
+        }
+        if (targets == null) {
+            return null;
+        }
         try {
             return rewrite(binaryName, loader, classfileBuffer, targets, classBeingRedefined != null);
         } catch (Throwable t) {
@@ -168,6 +205,7 @@ public final class ClassLoadGate implements ClassFileTransformer {
             return;
         }
         try {
+            targets();
             String name = WarmUp.class.getName();
             ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(ClassLoadGate.class.getClassLoader());
             TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
@@ -245,7 +283,8 @@ public final class ClassLoadGate implements ClassFileTransformer {
     public void retransformLoaded(Instrumentation inst) {
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
-            List<Target> targets = targetsByInternalName.get(c.getName().replace('.', '/'));
+            String internal = c.getName().replace('.', '/');
+            List<Target> targets = targetNames.contains(internal) ? targets().get(internal) : null;
             if (targets == null || !inst.isModifiableClass(c) || isDecided(c)) {
                 continue;
             }

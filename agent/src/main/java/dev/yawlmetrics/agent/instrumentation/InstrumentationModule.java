@@ -13,7 +13,25 @@ import java.util.List;
 public interface InstrumentationModule {
     InstrumentationName name();
 
-    /** The engine classes this module rewrites; empty for modules that only bind meters. */
+    /**
+     * Binary names of the engine classes this module rewrites, as plain constants: premain reads
+     * only these (to register the class-load gate) and must not load Byte Buddy on the engine's
+     * main thread. Must name exactly the targets of {@link #typeInstrumentations()} (unit-tested
+     * for the shipped modules). The default derives them, which is correct but builds the type
+     * instrumentations early: every shipped module overrides it with constants.
+     */
+    default List<String> targetClassNames() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (TypeInstrumentation t : typeInstrumentations()) {
+            names.add(t.targetClassName());
+        }
+        return names;
+    }
+
+    /**
+     * The engine classes this module rewrites; empty for modules that only bind meters. Called
+     * lazily, off premain, when the first target loads or at warm-up.
+     */
     List<TypeInstrumentation> typeInstrumentations();
 
     /**

@@ -31,6 +31,11 @@ public final class LifecycleInstrumentation implements InstrumentationModule {
     }
 
     @Override
+    public List<String> targetClassNames() {
+        return List.of(AgentShape.TARGET);
+    }
+
+    @Override
     public List<TypeInstrumentation> typeInstrumentations() {
         return List.of(new AgentType());
     }

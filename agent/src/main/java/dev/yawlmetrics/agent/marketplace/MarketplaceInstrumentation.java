@@ -42,6 +42,11 @@ public final class MarketplaceInstrumentation implements InstrumentationModule {
     }
 
     @Override
+    public List<String> targetClassNames() {
+        return List.of(TARGET);
+    }
+
+    @Override
     public List<TypeInstrumentation> typeInstrumentations() {
         return List.of(new AgentMarketplaceType());
     }
@@ -52,6 +57,18 @@ public final class MarketplaceInstrumentation implements InstrumentationModule {
     @interface QueryId {}
 
     static final class AgentMarketplaceType implements TypeInstrumentation {
+        // Built here, not on the module: the module is instantiated in premain, which must not load Byte Buddy.
+        static final MethodDescription HEARTBEAT_COMPUTE;
+
+        static {
+            try {
+                HEARTBEAT_COMPUTE = new MethodDescription.ForLoadedMethod(MarketplaceRecorder.class.getMethod(
+                        "heartbeatComputeIfPresent", Map.class, Object.class, BiFunction.class));
+            } catch (NoSuchMethodException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private static ElementMatcher.Junction<MethodDescription> instanceMethod(String name) {
             return isPublic().and(not(isStatic())).and(named(name));
         }
@@ -103,17 +120,6 @@ public final class MarketplaceInstrumentation implements InstrumentationModule {
                             .on(HEARTBEAT))
                     .visit(Advice.to(HeartbeatAdvice.class).on(HEARTBEAT));
             return builder;
-        }
-    }
-
-    static final MethodDescription HEARTBEAT_COMPUTE;
-
-    static {
-        try {
-            HEARTBEAT_COMPUTE = new MethodDescription.ForLoadedMethod(MarketplaceRecorder.class.getMethod(
-                    "heartbeatComputeIfPresent", Map.class, Object.class, BiFunction.class));
-        } catch (NoSuchMethodException e) {
-            throw new ExceptionInInitializerError(e);
         }
     }
 
