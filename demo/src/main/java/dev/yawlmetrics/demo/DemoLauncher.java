@@ -421,10 +421,8 @@ public final class DemoLauncher {
         return Optional.empty();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    private static int freePort() {
+        return dev.yawlmetrics.testsupport.FreePorts.next();
     }
 
     private Path tempDir(String name) throws IOException {

@@ -13,8 +13,6 @@ import org.yawlfoundation.yawl.integration.autonomous.registry.EtcdAgentRegistry
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -260,10 +258,8 @@ public final class FleetSimulator {
         System.exit(0);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    private static int freePort() {
+        return dev.yawlmetrics.testsupport.FreePorts.next();
     }
 
     static AgentMarketplaceListing listing(String id) {

@@ -80,6 +80,20 @@ public final class AgentJvm implements AutoCloseable {
         return Paths.get(System.getProperty("fixtures.classes", "target/classes")).toAbsolutePath();
     }
 
+    /**
+     * The forked engine's class path: the fixtures plus this module's classes, because the
+     * fixture hosts take their loopback ports from {@link FreePorts}. Nothing else from the test
+     * class path leaks into the engine JVM.
+     */
+    public static String hostClassPath() {
+        try {
+            Path support = Paths.get(FreePorts.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return fixtureClasses() + java.io.File.pathSeparator + support;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static final class Builder {
         private final String mainClass;
         private final List<String> jvmArgs = new ArrayList<>();
@@ -88,7 +102,7 @@ public final class AgentJvm implements AutoCloseable {
         private String agentArgs = "port=0,host=127.0.0.1";
         private boolean withAgent = true;
         private String javaHome = System.getProperty("java.home");
-        private String classPath = fixtureClasses().toString();
+        private String classPath = hostClassPath();
 
         private Builder(String mainClass) {
             this.mainClass = mainClass;

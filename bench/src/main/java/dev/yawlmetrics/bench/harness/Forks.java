@@ -1,9 +1,7 @@
 package dev.yawlmetrics.bench.harness;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -37,12 +35,7 @@ public final class Forks {
     }
 
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.yawlmetrics.testsupport.FreePorts.next();
     }
 
     /** One GET without compression; null when nothing answers yet. */

@@ -36,7 +36,7 @@ class ShapeDriftTest {
                 "-cp", AgentJvm.fixtureClasses().toString(), src.toString());
         assertEquals(0, rc);
 
-        String cp = out + File.pathSeparator + AgentJvm.fixtureClasses();
+        String cp = out + File.pathSeparator + AgentJvm.hostClassPath();
         try (AgentJvm jvm = AgentJvm.builder(CoreHost.class).classPath(cp).start().awaitReady()) {
             assertEquals("app found=3 npe=NullPointerException:namespace", jvm.command("market 2"));
             Scrape s = jvm.scrape();

@@ -23,7 +23,7 @@ enum MarketplaceVersion {
             if (!Files.isDirectory(legacy)) {
                 throw new IllegalStateException("older fixture not compiled: " + legacy);
             }
-            b.classPath(legacy + File.pathSeparator + AgentJvm.fixtureClasses());
+            b.classPath(legacy + File.pathSeparator + AgentJvm.hostClassPath());
         }
         return b;
     }

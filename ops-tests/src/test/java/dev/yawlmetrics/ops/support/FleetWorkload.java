@@ -23,7 +23,7 @@ public final class FleetWorkload {
     public static AgentJvm start(EtcdServer etcd) throws Exception {
         // The engine's client sends its TTL as the lease id; etcd 3.4 needs that lease to exist.
         etcd.grantLease(FleetSimulator.TTL_SECONDS, 600);
-        String cp = System.getProperty("demo.classes", "../demo/target/classes") + File.pathSeparator + AgentJvm.fixtureClasses();
+        String cp = System.getProperty("demo.classes", "../demo/target/classes") + File.pathSeparator + AgentJvm.hostClassPath();
         return AgentJvm.builder(FleetSimulator.class).classPath(cp)
                 .jvmArg("-XX:+UseZGC").jvmArg("-Xmx384m")
                 .sysProp("fixture.heartbeat.periodMs", "1000")
