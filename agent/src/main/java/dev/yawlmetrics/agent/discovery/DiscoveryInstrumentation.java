@@ -2,38 +2,40 @@ package dev.yawlmetrics.agent.discovery;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
-import dev.yawlmetrics.agent.instrumentation.Shapes;
+import dev.yawlmetrics.agent.instrumentation.CallSiteRewriter;
+import dev.yawlmetrics.agent.instrumentation.ClassShape;
+import dev.yawlmetrics.agent.instrumentation.ClassShape.Member;
+import dev.yawlmetrics.agent.instrumentation.MethodAdvice;
+import dev.yawlmetrics.agent.instrumentation.MethodAdvice.Hook;
 import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
+import dev.yawlmetrics.agent.instrumentation.Weaving;
 import dev.yawlmetrics.agent.lifecycle.AgentShape;
-import dev.yawlmetrics.agent.lifecycle.CallSiteRewriter;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.field.FieldDescription;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.method.MethodList;
-import net.bytebuddy.description.modifier.Ownership;
-import net.bytebuddy.description.modifier.SyntheticState;
-import net.bytebuddy.description.modifier.Visibility;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.implementation.MethodCall;
-import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.yawlmetrics.agent.instrumentation.Members.hasDescriptor;
+import static dev.yawlmetrics.agent.instrumentation.Members.isStatic;
+import static dev.yawlmetrics.agent.instrumentation.Members.named;
+import static dev.yawlmetrics.agent.instrumentation.Members.returns;
+import static dev.yawlmetrics.agent.instrumentation.Members.takesArguments;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.returned;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.self;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.thrown;
 
 /**
  * {@code GenericPartyAgent} discovery and backoff: each {@code runDiscoveryCycle()} (exit advice),
  * the discovery loop lambda's start and end (advice), its {@code TimeUnit.sleep(long)} call (call
  * site replaced: records the requested sleep and the agent's backoff fields, then sleeps), and
  * the engine client's check-out/check-in calls inside {@code processWorkItem} (redirected to two
- * generated static wrappers that call the client and see its answer or its exception).
+ * generated static wrappers that call the client and see its answer or its exception, which
+ * they rethrow unchanged).
  */
 public final class DiscoveryInstrumentation implements InstrumentationModule {
     private static final String IB = AgentShape.IB_CLIENT;
@@ -54,6 +56,9 @@ public final class DiscoveryInstrumentation implements InstrumentationModule {
     }
 
     static final class AgentType implements TypeInstrumentation {
+        static final Predicate<Member> CYCLE = named("runDiscoveryCycle").and(takesArguments(0)).and(returns(boolean.class));
+        static final Predicate<Member> LOOP = AgentShape.DISCOVERY_LAMBDA.and(isStatic().negate());
+
         @Override
         public String targetClassName() {
             return AgentShape.TARGET;
@@ -66,59 +71,101 @@ public final class DiscoveryInstrumentation implements InstrumentationModule {
         }
 
         @Override
-        public String checkShape(TypeDescription type) {
+        public String checkShape(ClassShape type) {
             List<String> fields = AgentShape.missingFields(type);
             if (!fields.isEmpty()) {
                 return "member(s) not found: " + String.join(", ", fields);
             }
-            return Shapes.missing(type,
-                    Shapes.method("boolean runDiscoveryCycle()", named("runDiscoveryCycle").and(takesArguments(0)).and(returns(boolean.class))),
-                    Shapes.method("instance lambda$startDiscoveryLoop$N()", AgentShape.DISCOVERY_LAMBDA.and(not(isStatic()))),
-                    Shapes.method("processWorkItem(WorkItemRecord)", named("processWorkItem").and(takesArguments(1))));
+            return type.missing(
+                    ClassShape.method("boolean runDiscoveryCycle()", CYCLE),
+                    ClassShape.method("instance lambda$startDiscoveryLoop$N()", LOOP),
+                    ClassShape.method("processWorkItem(WorkItemRecord)", named("processWorkItem").and(takesArguments(1))));
         }
 
         @Override
-        public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader) {
-            DynamicType.Builder<?> b = AgentShape.ensureTracked(builder, loader)
-                    .visit(Advice.to(CycleAdvice.class).on(named("runDiscoveryCycle").and(takesArguments(0)).and(returns(boolean.class))))
-                    .visit(Advice.to(LoopAdvice.class).on(AgentShape.DISCOVERY_LAMBDA.and(not(isStatic()))))
-                    .visit(new AsmVisitorWrapper.ForDeclaredMethods()
-                            .invokable(AgentShape.DISCOVERY_LAMBDA.and(not(isStatic())),
-                                    CallSiteRewriter.replace(TimeUnit.class.getName(), "sleep", "(J)V", DiscoveryRecorder.class, "sleep")));
-            MethodDescription checkOut = clientMethod(type, CHECK_OUT, CHECK_OUT_DESC);
-            MethodDescription checkIn = clientMethod(type, CHECK_IN, CHECK_IN_DESC);
-            if (checkOut == null || checkIn == null) {
-                return b; // client drifted: no check-out/check-in counters, the rest still works
+        public void transform(Weaving weaving) {
+            AgentShape.ensureTracked(weaving);
+            weaving.advise(CYCLE, MethodAdvice.builder()
+                            .exit(Hook.of(DiscoveryRecorder.class, "cycleFinished"), returned(), thrown()).onThrowable().build())
+                    .advise(LOOP, MethodAdvice.builder()
+                            .enter(Hook.of(DiscoveryRecorder.class, "loopStarted"), self())
+                            .exit(Hook.of(DiscoveryRecorder.class, "loopEnded"), self()).onThrowable().build())
+                    .rewrite(LOOP, CallSiteRewriter.replace(TimeUnit.class.getName(), "sleep", "(J)V", DiscoveryRecorder.class, "sleep"));
+            ClassShape client = clientType(weaving);
+            if (client == null || !client.declaresMethod(clientMethod(CHECK_OUT, CHECK_OUT_DESC))
+                    || !client.declaresMethod(clientMethod(CHECK_IN, CHECK_IN_DESC))) {
+                return; // client drifted: no check-out/check-in counters, the rest still works
             }
-            TypeDescription client = checkOut.getDeclaringType().asErasure();
-            return b
-                    .defineMethod(WRAP_CHECK_OUT, String.class, Visibility.PRIVATE, Ownership.STATIC, SyntheticState.SYNTHETIC)
-                    .withParameters(client, TypeDescription.ForLoadedType.of(String.class), TypeDescription.ForLoadedType.of(String.class))
-                    .intercept(Advice.to(CheckOutAdvice.class).wrap(MethodCall.invoke(checkOut).onArgument(0).withArgument(1, 2)))
-                    .defineMethod(WRAP_CHECK_IN, String.class, Visibility.PRIVATE, Ownership.STATIC, SyntheticState.SYNTHETIC)
-                    .withParameters(client, TypeDescription.ForLoadedType.of(String.class), TypeDescription.ForLoadedType.of(String.class),
-                            TypeDescription.ForLoadedType.of(String.class), TypeDescription.ForLoadedType.of(String.class))
-                    .intercept(Advice.to(CheckInAdvice.class).wrap(MethodCall.invoke(checkIn).onArgument(0).withArgument(1, 2, 3, 4)))
-                    .visit(new AsmVisitorWrapper.ForDeclaredMethods()
-                            .invokable(named("processWorkItem"),
-                                    CallSiteRewriter.redirect(client.getName(), CHECK_OUT, CHECK_OUT_DESC, type.getInternalName(), WRAP_CHECK_OUT),
-                                    CallSiteRewriter.redirect(client.getName(), CHECK_IN, CHECK_IN_DESC, type.getInternalName(), WRAP_CHECK_IN)));
+            String self = weaving.type().internalName();
+            String clientName = client.internalName();
+            boolean itf = client.isInterface();
+            weaving.addMembers(cv -> {
+                wrapper(cv, clientName, itf, CHECK_OUT, CHECK_OUT_DESC, WRAP_CHECK_OUT, "checkedOut");
+                wrapper(cv, clientName, itf, CHECK_IN, CHECK_IN_DESC, WRAP_CHECK_IN, "checkedIn");
+            }).rewrite(named("processWorkItem"), CallSiteRewriter.redirect(clientName, CHECK_OUT, CHECK_OUT_DESC, self, WRAP_CHECK_OUT))
+                    .rewrite(named("processWorkItem"), CallSiteRewriter.redirect(clientName, CHECK_IN, CHECK_IN_DESC, self, WRAP_CHECK_IN));
         }
 
-        /** The engine client's method, found through the type of the agent's {@code ibClient} field; null when drifted. */
-        private static MethodDescription clientMethod(TypeDescription type, String name, String descriptor) {
-            try {
-                for (FieldDescription.InDefinedShape f : type.getDeclaredFields()) {
-                    if (f.getName().equals("ibClient") && f.getType().asErasure().getName().equals(IB)) {
-                        MethodList<MethodDescription.InDefinedShape> m = f.getType().asErasure().getDeclaredMethods()
-                                .filter(named(name).and(hasDescriptor(descriptor)).and(not(isStatic())));
-                        return m.size() == 1 ? m.getOnly() : null;
-                    }
-                }
-            } catch (RuntimeException e) {
-                return null; // client class not resolvable from the engine's loader
+        private static Predicate<Member> clientMethod(String name, String descriptor) {
+            return named(name).and(hasDescriptor(descriptor)).and(isStatic().negate());
+        }
+
+        /** The engine client's class file, found through the type of the agent's {@code ibClient} field; null when drifted. */
+        private static ClassShape clientType(Weaving weaving) {
+            Member f = weaving.type().field("ibClient");
+            if (f == null || !f.descriptor.equals("L" + IB.replace('.', '/') + ";")) {
+                return null;
             }
-            return null;
+            return ClassShape.find(weaving.loader(), IB);
+        }
+
+        /**
+         * {@code private static synthetic String name(Client c, String... args)}: calls the client,
+         * hands its answer (or its exception, rethrown unchanged) to the recorder.
+         */
+        private static void wrapper(ClassVisitor cv, String client, boolean itf, String method, String descriptor,
+                                    String name, String recorder) {
+            Type[] args = Type.getArgumentTypes(descriptor);
+            StringBuilder d = new StringBuilder("(L").append(client).append(';');
+            for (Type a : args) {
+                d.append(a.getDescriptor());
+            }
+            d.append(")Ljava/lang/String;");
+            String recorderOwner = Type.getInternalName(DiscoveryRecorder.class);
+            int result = args.length + 1;
+            MethodVisitor mv = cv.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC, name, d.toString(), null, null);
+            Label start = new Label();
+            Label end = new Label();
+            Label handler = new Label();
+            mv.visitCode();
+            mv.visitTryCatchBlock(start, end, handler, null);
+            mv.visitLabel(start);
+            for (int i = 0; i <= args.length; i++) {
+                mv.visitVarInsn(Opcodes.ALOAD, i);
+            }
+            mv.visitMethodInsn(itf ? Opcodes.INVOKEINTERFACE : Opcodes.INVOKEVIRTUAL, client, method, descriptor, itf);
+            mv.visitLabel(end);
+            mv.visitVarInsn(Opcodes.ASTORE, result);
+            mv.visitVarInsn(Opcodes.ALOAD, result);
+            mv.visitInsn(Opcodes.ACONST_NULL);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, recorderOwner, recorder, "(Ljava/lang/String;Ljava/lang/Throwable;)V", false);
+            mv.visitVarInsn(Opcodes.ALOAD, result);
+            mv.visitInsn(Opcodes.ARETURN);
+            mv.visitLabel(handler);
+            Object[] locals = new Object[args.length + 1];
+            locals[0] = client;
+            for (int i = 0; i < args.length; i++) {
+                locals[i + 1] = args[i].getInternalName();
+            }
+            mv.visitFrame(Opcodes.F_NEW, locals.length, locals, 1, new Object[] {"java/lang/Throwable"});
+            mv.visitVarInsn(Opcodes.ASTORE, result);
+            mv.visitInsn(Opcodes.ACONST_NULL);
+            mv.visitVarInsn(Opcodes.ALOAD, result);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, recorderOwner, recorder, "(Ljava/lang/String;Ljava/lang/Throwable;)V", false);
+            mv.visitVarInsn(Opcodes.ALOAD, result);
+            mv.visitInsn(Opcodes.ATHROW);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
         }
     }
 
@@ -128,38 +175,4 @@ public final class DiscoveryInstrumentation implements InstrumentationModule {
     private static final String CHECK_IN_DESC = "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String;";
     private static final String WRAP_CHECK_OUT = "yawlMetrics$checkOutWorkItem";
     private static final String WRAP_CHECK_IN = "yawlMetrics$checkInWorkItem";
-
-    /** Around the generated wrapper of checkOutWorkItem: the answer, or the exception it threw (rethrown unchanged). */
-    static final class CheckOutAdvice {
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.Return String answer, @Advice.Thrown Throwable thrown) {
-            DiscoveryRecorder.checkedOut(answer, thrown);
-        }
-    }
-
-    static final class CheckInAdvice {
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.Return String answer, @Advice.Thrown Throwable thrown) {
-            DiscoveryRecorder.checkedIn(answer, thrown);
-        }
-    }
-
-    static final class CycleAdvice {
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.Return boolean processed, @Advice.Thrown Throwable thrown) {
-            DiscoveryRecorder.cycleFinished(processed, thrown);
-        }
-    }
-
-    static final class LoopAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object agent) {
-            DiscoveryRecorder.loopStarted(agent);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object agent) {
-            DiscoveryRecorder.loopEnded(agent);
-        }
-    }
 }

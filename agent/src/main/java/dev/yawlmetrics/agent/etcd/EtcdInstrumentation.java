@@ -3,19 +3,21 @@ package dev.yawlmetrics.agent.etcd;
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.instrumentation.AgentContext;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
-import dev.yawlmetrics.agent.instrumentation.Shapes;
+import dev.yawlmetrics.agent.instrumentation.ClassShape;
+import dev.yawlmetrics.agent.instrumentation.ClassShape.Member;
+import dev.yawlmetrics.agent.instrumentation.MethodAdvice;
+import dev.yawlmetrics.agent.instrumentation.MethodAdvice.Hook;
 import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.matcher.ElementMatcher;
+import dev.yawlmetrics.agent.instrumentation.Weaving;
 
 import java.util.List;
+import java.util.function.Predicate;
 
-import static net.bytebuddy.matcher.ElementMatchers.nameMatches;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.yawlmetrics.agent.instrumentation.Members.nameMatches;
+import static dev.yawlmetrics.agent.instrumentation.Members.named;
+import static dev.yawlmetrics.agent.instrumentation.Members.takesArguments;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.enterValue;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.thrown;
 
 /**
  * {@code EtcdAgentRegistryClient}: latency and outcome of each private etcd call, by query type
@@ -26,17 +28,16 @@ public final class EtcdInstrumentation implements InstrumentationModule {
 
     /**
      * The client's members, shared with the heartbeat instrumentation. A holder class, so that
-     * the module itself (instantiated in premain) loads no Byte Buddy.
+     * the module itself (instantiated in premain) loads nothing of the rewriting path.
      */
     public static final class Matchers {
         private Matchers() {}
 
         /** javac names the renewal lambda per method ({@code lambda$startHeartbeat$0} with javac 25). */
-        public static final ElementMatcher.Junction<MethodDescription> RENEWAL_LAMBDA =
-                nameMatches("lambda\\$startHeartbeat\\$\\d+");
-        public static final ElementMatcher.Junction<MethodDescription> PUBLISH = named("publishToEtcd").and(takesArguments(2));
-        static final ElementMatcher.Junction<MethodDescription> DELETE = named("deleteFromEtcd").and(takesArguments(1));
-        static final ElementMatcher.Junction<MethodDescription> FETCH = named("fetchAllFromEtcd").and(takesArguments(0));
+        public static final Predicate<Member> RENEWAL_LAMBDA = nameMatches("lambda\\$startHeartbeat\\$\\d+");
+        public static final Predicate<Member> PUBLISH = named("publishToEtcd").and(takesArguments(2));
+        static final Predicate<Member> DELETE = named("deleteFromEtcd").and(takesArguments(1));
+        static final Predicate<Member> FETCH = named("fetchAllFromEtcd").and(takesArguments(0));
     }
 
     @Override
@@ -66,69 +67,27 @@ public final class EtcdInstrumentation implements InstrumentationModule {
         }
 
         @Override
-        public String checkShape(TypeDescription type) {
-            return Shapes.missing(type,
-                    Shapes.method("publishToEtcd(String,String)", Matchers.PUBLISH),
-                    Shapes.method("deleteFromEtcd(String)", Matchers.DELETE),
-                    Shapes.method("fetchAllFromEtcd()", Matchers.FETCH),
-                    Shapes.method("lambda$startHeartbeat$<n>", Matchers.RENEWAL_LAMBDA));
+        public String checkShape(ClassShape type) {
+            return type.missing(
+                    ClassShape.method("publishToEtcd(String,String)", Matchers.PUBLISH),
+                    ClassShape.method("deleteFromEtcd(String)", Matchers.DELETE),
+                    ClassShape.method("fetchAllFromEtcd()", Matchers.FETCH),
+                    ClassShape.method("lambda$startHeartbeat$<n>", Matchers.RENEWAL_LAMBDA));
         }
 
+        /**
+         * The renewal lambda marks its thread while it runs (so the put inside it counts as a
+         * renewal); each private etcd call is timed, including when it throws.
+         */
         @Override
-        public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader) {
-            return builder
-                    .visit(Advice.to(RenewalMarkAdvice.class).on(Matchers.RENEWAL_LAMBDA))
-                    .visit(Advice.to(PublishAdvice.class).on(Matchers.PUBLISH))
-                    .visit(Advice.to(DeleteAdvice.class).on(Matchers.DELETE))
-                    .visit(Advice.to(FetchAdvice.class).on(Matchers.FETCH));
-        }
-    }
-
-    static final class RenewalMarkAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter() {
-            EtcdRecorder.renewalEntered();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit() {
-            EtcdRecorder.renewalExited();
-        }
-    }
-
-    static final class PublishAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return System.nanoTime();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.Enter long startNanos, @Advice.Thrown Throwable thrown) {
-            EtcdRecorder.publishFinished(startNanos, thrown);
-        }
-    }
-
-    static final class DeleteAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return System.nanoTime();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.Enter long startNanos, @Advice.Thrown Throwable thrown) {
-            EtcdRecorder.deleteFinished(startNanos, thrown);
-        }
-    }
-
-    static final class FetchAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return System.nanoTime();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.Enter long startNanos, @Advice.Thrown Throwable thrown) {
-            EtcdRecorder.fetchFinished(startNanos, thrown);
+        public void transform(Weaving weaving) {
+            weaving.advise(Matchers.RENEWAL_LAMBDA, MethodAdvice.builder()
+                            .enter(Hook.of(EtcdRecorder.class, "renewalEntered"))
+                            .exit(Hook.of(EtcdRecorder.class, "renewalExited"))
+                            .onThrowable().build())
+                    .advise(Matchers.PUBLISH, MethodAdvice.timed(Hook.of(EtcdRecorder.class, "publishFinished"), enterValue(), thrown()))
+                    .advise(Matchers.DELETE, MethodAdvice.timed(Hook.of(EtcdRecorder.class, "deleteFinished"), enterValue(), thrown()))
+                    .advise(Matchers.FETCH, MethodAdvice.timed(Hook.of(EtcdRecorder.class, "fetchFinished"), enterValue(), thrown()));
         }
     }
 }

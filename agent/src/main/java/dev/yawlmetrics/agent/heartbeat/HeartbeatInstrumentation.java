@@ -5,24 +5,24 @@ import dev.yawlmetrics.agent.core.AgentLog;
 import dev.yawlmetrics.agent.etcd.EtcdInstrumentation;
 import dev.yawlmetrics.agent.instrumentation.AgentContext;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
-import dev.yawlmetrics.agent.instrumentation.Shapes;
+import dev.yawlmetrics.agent.instrumentation.CallSiteRewriter;
+import dev.yawlmetrics.agent.instrumentation.ClassShape;
+import dev.yawlmetrics.agent.instrumentation.ClassShape.Member;
+import dev.yawlmetrics.agent.instrumentation.MethodAdvice;
+import dev.yawlmetrics.agent.instrumentation.MethodAdvice.Hook;
 import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.MemberSubstitution;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.matcher.ElementMatcher;
+import dev.yawlmetrics.agent.instrumentation.Weaving;
 
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.function.Predicate;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isSubTypeOf;
-import static net.bytebuddy.matcher.ElementMatchers.isVirtual;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.yawlmetrics.agent.instrumentation.Members.isConstructor;
+import static dev.yawlmetrics.agent.instrumentation.Members.named;
+import static dev.yawlmetrics.agent.instrumentation.Members.takesArguments;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.argument;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.field;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.thrown;
 
 /**
  * {@code EtcdAgentRegistryClient} heartbeats: each renewal (the lambda startHeartbeat schedules)
@@ -59,15 +59,13 @@ public final class HeartbeatInstrumentation implements InstrumentationModule {
 
     static final class ClientType implements TypeInstrumentation {
         // Matchers live here, not on the module: the module is instantiated in premain.
-        static final ElementMatcher.Junction<MethodDescription> START_HEARTBEAT =
+        static final Predicate<Member> START_HEARTBEAT =
                 named("startHeartbeat").and(takesArguments(String.class, String.class, String.class));
-        static final ElementMatcher.Junction<MethodDescription> SCHEDULE_AT_FIXED_RATE =
-                named("scheduleAtFixedRate").and(isVirtual())
-                        .and(takesArguments(Runnable.class, long.class, long.class, TimeUnit.class))
-                        .and(net.bytebuddy.matcher.ElementMatchers.isDeclaredBy(isSubTypeOf(ScheduledExecutorService.class)));
+        static final String SCHEDULE_AT_FIXED_RATE = "scheduleAtFixedRate";
+        static final String SCHEDULE_DESCRIPTOR = "(Ljava/lang/Runnable;JJLjava/util/concurrent/TimeUnit;)Ljava/util/concurrent/ScheduledFuture;";
         /** The same member the etcd instrumentation advises: one definition. */
-        static final ElementMatcher.Junction<MethodDescription> PUBLISH = EtcdInstrumentation.Matchers.PUBLISH;
-        static final ElementMatcher.Junction<MethodDescription> REGISTER = named("register").and(takesArguments(1));
+        static final Predicate<Member> PUBLISH = EtcdInstrumentation.Matchers.PUBLISH;
+        static final Predicate<Member> REGISTER = named("register").and(takesArguments(1));
 
         @Override
         public String targetClassName() {
@@ -75,16 +73,17 @@ public final class HeartbeatInstrumentation implements InstrumentationModule {
         }
 
         @Override
-        public String checkShape(TypeDescription type) {
-            String methods = Shapes.missing(type,
-                    Shapes.method("startHeartbeat(String,String,String)", START_HEARTBEAT),
-                    Shapes.method("publishToEtcd(String,String)", PUBLISH),
-                    Shapes.method("register(AgentInfo)", REGISTER));
+        public String checkShape(ClassShape type) {
+            String methods = type.missing(
+                    ClassShape.method("startHeartbeat(String,String,String)", START_HEARTBEAT),
+                    ClassShape.method("publishToEtcd(String,String)", PUBLISH),
+                    ClassShape.method("register(AgentInfo)", REGISTER));
             if (methods != null) {
                 return methods;
             }
             for (String field : new String[] {"heartbeatExecutor", "activeHeartbeats"}) {
-                if (type.getDeclaredFields().filter(named(field)).isEmpty()) {
+                ClassShape.Member f = type.field(field);
+                if (f == null || f.isStatic()) {
                     return "field not found: " + field;
                 }
             }
@@ -92,57 +91,18 @@ public final class HeartbeatInstrumentation implements InstrumentationModule {
         }
 
         @Override
-        public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader) {
-            builder = builder
-                    .visit(Advice.to(PublishOutcomeAdvice.class).on(PUBLISH))
-                    .visit(Advice.to(RegisterAdvice.class).on(REGISTER))
-                    .visit(Advice.to(ConstructorAdvice.class).on(isConstructor()));
-            // Unlike advice (suppress = Throwable), a substituted call has no safety net: if the
-            // engine's loader cannot resolve the recorder, startHeartbeat would throw
-            // NoClassDefFoundError. Substitute only when it resolves to this very class.
-            if (!seesAgent(loader)) {
-                AgentLog.warn("heartbeat: the class loader of " + type.getName() + " cannot see the agent; its "
-                        + "renewals are not wrapped (no yawl_heartbeat_* renewal metrics for it), the engine runs unchanged");
-                return builder;
-            }
-            try {
-                return builder.visit(MemberSubstitution.relaxed()
-                        .method(SCHEDULE_AT_FIXED_RATE)
-                        .replaceWith(HeartbeatRecorder.class.getMethod("scheduleAtFixedRate",
-                                ScheduledExecutorService.class, Runnable.class, long.class, long.class, TimeUnit.class))
-                        .on(START_HEARTBEAT));
-            } catch (NoSuchMethodException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        static boolean seesAgent(ClassLoader loader) {
-            try {
-                return Class.forName(HeartbeatRecorder.class.getName(), false, loader) == HeartbeatRecorder.class;
-            } catch (ClassNotFoundException | LinkageError e) {
-                return false;
-            }
-        }
-    }
-
-    static final class PublishOutcomeAdvice {
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.Thrown Throwable thrown) {
-            HeartbeatRecorder.publishFinished(thrown);
-        }
-    }
-
-    static final class RegisterAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.Argument(0) Object agentInfo, @Advice.FieldValue("activeHeartbeats") Object active) {
-            HeartbeatRecorder.registerCalled(agentInfo, active);
-        }
-    }
-
-    static final class ConstructorAdvice {
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.FieldValue("heartbeatExecutor") Object executor) {
-            HeartbeatRecorder.clientCreated(executor);
+        public void transform(Weaving weaving) {
+            ClassShape type = weaving.type();
+            weaving.advise(PUBLISH, MethodAdvice.builder()
+                            .exit(Hook.of(HeartbeatRecorder.class, "publishFinished"), thrown()).onThrowable().build())
+                    .advise(REGISTER, MethodAdvice.builder()
+                            .enter(Hook.of(HeartbeatRecorder.class, "registerCalled"), argument(0), field("activeHeartbeats")).build())
+                    .advise(isConstructor(), MethodAdvice.builder()
+                            .exit(Hook.of(HeartbeatRecorder.class, "clientCreated"), field("heartbeatExecutor")).build());
+            // javac names the receiver's static type at the call: the field's type in both engine versions.
+            weaving.rewrite(START_HEARTBEAT, CallSiteRewriter.substitute(
+                    Set.of("java/util/concurrent/ScheduledExecutorService", "java/util/concurrent/ScheduledThreadPoolExecutor"),
+                    SCHEDULE_AT_FIXED_RATE, SCHEDULE_DESCRIPTOR, Hook.of(HeartbeatRecorder.class, "scheduleAtFixedRate")));
         }
     }
 }

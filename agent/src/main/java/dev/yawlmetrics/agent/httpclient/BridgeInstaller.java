@@ -1,6 +1,5 @@
 package dev.yawlmetrics.agent.httpclient;
 
-import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.commons.ClassRemapper;
@@ -29,7 +28,7 @@ import java.util.function.Function;
  *       so it belongs to {@code java.net.http} and its (platform) loader, like the class it serves;</li>
  *   <li>the agent's callbacks are stored in its static fields.</li>
  * </ol>
- * The advice is renamed the same way ({@link #remap}) so its calls point at the defined bridge.
+ * The advice calls the bridge under that name.
  */
 final class BridgeInstaller {
     /** Binary name of the bridge once defined inside {@code java.net.http}. */
@@ -96,13 +95,4 @@ final class BridgeInstaller {
         }
     }
 
-    /**
-     * Serves the advice class with its bridge references renamed, so {@code Advice.to} inlines
-     * calls to the bridge as it exists inside {@code java.net.http}.
-     */
-    static ClassFileLocator remappedLocator(Class<?> adviceClass) throws IOException {
-        return new ClassFileLocator.Compound(
-                ClassFileLocator.Simple.of(adviceClass.getName(), remap(classFile(adviceClass))),
-                ClassFileLocator.ForClassLoader.of(adviceClass.getClassLoader()));
-    }
 }

@@ -4,26 +4,27 @@ import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.core.AgentLog;
 import dev.yawlmetrics.agent.instrumentation.AgentContext;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
-import dev.yawlmetrics.agent.instrumentation.Shapes;
+import dev.yawlmetrics.agent.instrumentation.ClassShape;
+import dev.yawlmetrics.agent.instrumentation.ClassShape.Member;
+import dev.yawlmetrics.agent.instrumentation.MethodAdvice;
+import dev.yawlmetrics.agent.instrumentation.MethodAdvice.Hook;
 import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.pool.TypePool;
+import dev.yawlmetrics.agent.instrumentation.Weaving;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 
-import static net.bytebuddy.matcher.ElementMatchers.isPrivate;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.yawlmetrics.agent.instrumentation.Members.isPrivate;
+import static dev.yawlmetrics.agent.instrumentation.Members.named;
+import static dev.yawlmetrics.agent.instrumentation.Members.returns;
+import static dev.yawlmetrics.agent.instrumentation.Members.takesArguments;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.argument;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.enterValue;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.outcome;
 
 /**
  * The JDK's own HTTP client ({@code java.net.http}), which every outbound call of the engine
@@ -63,7 +64,7 @@ public final class HttpClientInstrumentation implements InstrumentationModule {
     }
 
     static final class HttpClientImplType implements TypeInstrumentation {
-        static final ElementMatcher.Junction<MethodDescription> FUNNEL = isPrivate()
+        static final Predicate<Member> FUNNEL = isPrivate()
                 .and(named("sendAsync"))
                 .and(takesArguments(HttpRequest.class, HttpResponse.BodyHandler.class,
                         HttpResponse.PushPromiseHandler.class, Executor.class))
@@ -81,43 +82,24 @@ public final class HttpClientInstrumentation implements InstrumentationModule {
         }
 
         @Override
-        public String checkShape(TypeDescription type) {
-            return Shapes.missing(type, Shapes.method(
+        public String checkShape(ClassShape type) {
+            return type.missing(ClassShape.method(
                     "private CompletableFuture sendAsync(HttpRequest, BodyHandler, PushPromiseHandler, Executor)", FUNNEL));
         }
 
+        /**
+         * Inlined into HttpClientImpl, calling the bridge inside java.net.http: a token per request,
+         * the body handler wrapped (to see the response headers), and the returned future (or the
+         * exception, rethrown unchanged) handed to the bridge. Never changes the result.
+         */
         @Override
-        public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader) {
-            ClassFileLocator locator;
-            try {
-                locator = BridgeInstaller.remappedLocator(SendAdvice.class);
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("advice class file unreadable", e);
-            }
-            TypeDescription advice = TypePool.Default.of(locator).describe(SendAdvice.class.getName()).resolve();
-            return builder.visit(Advice.to(advice, locator).on(FUNNEL));
-        }
-    }
-
-    /**
-     * Inlined into HttpClientImpl: wraps the body handler (to see the response headers), and
-     * hands the returned future (or the exception) to the bridge. Never changes the result.
-     */
-    static final class SendAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        @SuppressWarnings({"rawtypes", "UnusedAssignment"})
-        static Object enter(@Advice.Argument(0) HttpRequest request,
-                            @Advice.Argument(value = 1, readOnly = false) HttpResponse.BodyHandler handler) {
-            Object token = HttpClientBridge.start(request);
-            handler = HttpClientBridge.wrap(handler, token);
-            return token;
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.Enter Object token,
-                         @Advice.Return CompletableFuture<?> result,
-                         @Advice.Thrown Throwable thrown) {
-            HttpClientBridge.end(token, thrown != null ? thrown : result);
+        public void transform(Weaving weaving) {
+            String bridge = BridgeInstaller.BRIDGE_NAME.replace('.', '/');
+            weaving.advise(FUNNEL, MethodAdvice.builder()
+                    .enterValue(Hook.of(HttpClientBridge.class, "start").on(bridge), argument(0))
+                    .enterReplacingArgument(1, Hook.of(HttpClientBridge.class, "wrap").on(bridge), argument(1), enterValue())
+                    .exit(Hook.of(HttpClientBridge.class, "end").on(bridge), enterValue(), outcome())
+                    .onThrowable().build());
         }
     }
 }

@@ -3,14 +3,9 @@ package dev.yawlmetrics.agent.instrumentation;
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.core.AgentLog;
 import dev.yawlmetrics.agent.metrics.SelfMetrics;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.utility.OpenedClassReader;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -27,9 +22,10 @@ import java.util.WeakHashMap;
 
 /**
  * The agent's only {@link ClassFileTransformer}. It sees every class the JVM loads, so it does
- * nothing but a hash lookup of the class name until a target appears; Byte Buddy is built on the
- * agent's start-up thread (or, if an engine class wins the race, on first use) and only ever
- * asked about target classes.
+ * nothing but a hash lookup of the class name until a target appears. Targets are read and
+ * rewritten with ASM (the copy Byte Buddy ships) in one pass: {@link ClassShape} for the shape
+ * check, {@link Weaving} for the changes. Byte Buddy's own type model and Advice are not used:
+ * their first use cost an engine ~0.8 s of CPU and ~40 MiB at start-up (docs/benchmarks.md).
  *
  * <p>Every failure is contained here: a transformation that throws leaves the class exactly as
  * the engine compiled it, is logged once and counted in {@code yawl_agent_transformation_errors_total}.
@@ -41,7 +37,6 @@ public final class ClassLoadGate implements ClassFileTransformer {
     /** Target internal name -> the instrumentations that rewrite it; built on first use, off premain. */
     private volatile Map<String, List<Target>> targetsByInternalName;
     private final Object lock = new Object();
-    private volatile ByteBuddy byteBuddy;
     /** Stands for the bootstrap loader (null) as a key of {@link #decided}. */
     private static final Object BOOT = new Object();
     private final Map<Object, Set<String>> decided = new WeakHashMap<>();
@@ -68,8 +63,8 @@ public final class ClassLoadGate implements ClassFileTransformer {
     }
 
     /**
-     * The type instrumentations by target, created on first use: their matchers and advice
-     * descriptions load Byte Buddy, which premain must not pay for on the engine's main thread.
+     * The type instrumentations by target, created on first use: their matchers and hooks load
+     * classes that premain must not pay for on the engine's main thread.
      */
     private Map<String, List<Target>> targets() {
         Map<String, List<Target>> t = targetsByInternalName;
@@ -142,17 +137,10 @@ public final class ClassLoadGate implements ClassFileTransformer {
         return transform(null, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
     }
 
-    /**
-     * Byte Buddy used directly rather than through AgentBuilder: AgentBuilder's transformer is a
-     * generated class injected with sun.misc.Unsafe, which prints a deprecation warning on Java 25.
-     */
     private byte[] rewrite(String binaryName, ClassLoader loader, byte[] classfile, List<Target> targets, boolean alreadyLoaded) {
-        ClassFileLocator locator = new ClassFileLocator.Compound(
-                ClassFileLocator.Simple.of(binaryName, classfile),
-                loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
-        TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
-        TypeDescription type = pool.describe(binaryName).resolve();
-        DynamicType.Builder<?> builder = byteBuddy().redefine(type, locator);
+        ClassReader reader = OpenedClassReader.of(classfile);
+        ClassShape type = ClassShape.read(reader);
+        Weaving weaving = new Weaving(type, loader);
         List<Target> applied = new ArrayList<>();
         boolean deferred = false;
         for (Target target : targets) {
@@ -177,16 +165,25 @@ public final class ClassLoadGate implements ClassFileTransformer {
                         + "\"} stays 0 for this class");
                 continue;
             }
-            builder = target.type.transform(builder, type, loader);
+            target.type.transform(weaving);
             applied.add(target);
         }
         if (!deferred) {
             markDecided(loader, binaryName);
         }
-        if (applied.isEmpty()) {
+        if (applied.isEmpty() || weaving.isEmpty()) {
             return null;
         }
-        byte[] out = builder.make(pool).getBytes();
+        String unreachable = weaving.unreachableHook();
+        if (unreachable != null) {
+            for (Target target : applied) {
+                SelfMetrics.countSkipped(target.module);
+            }
+            AgentLog.warn("left " + binaryName + " unchanged: its class loader (" + loader + ") does not see the agent's "
+                    + unreachable + " (an isolated loader); no metrics for this class, the engine runs unchanged");
+            return null;
+        }
+        byte[] out = write(reader, weaving);
         for (Target target : applied) {
             SelfMetrics.markApplied(target.module);
             AgentLog.info(target.module.id() + ": instrumented " + binaryName
@@ -196,9 +193,20 @@ public final class ClassLoadGate implements ClassFileTransformer {
     }
 
     /**
-     * Loads Byte Buddy's transformation path now by rewriting a class of our own, so the first
-     * engine class to be instrumented does not pay for loading Byte Buddy (the start-up thread
-     * calls this; engine threads normally never do).
+     * One pass, frames expanded so advice can declare its locals in them; max stack and locals
+     * recomputed. Frames are never recomputed: that would need the engine's class hierarchy,
+     * i.e. loading engine classes from inside a transformer.
+     */
+    static byte[] write(ClassReader reader, Weaving weaving) {
+        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+        reader.accept(weaving.applyTo(writer), ClassReader.EXPAND_FRAMES);
+        return writer.toByteArray();
+    }
+
+    /**
+     * Loads the rewriting path now by weaving a class of our own, so the first engine class to be
+     * instrumented does not pay for class loading (the start-up thread calls this; engine
+     * threads normally never do).
      */
     public void warmUp() {
         if (!hasTargets()) {
@@ -206,53 +214,30 @@ public final class ClassLoadGate implements ClassFileTransformer {
         }
         try {
             targets();
-            String name = WarmUp.class.getName();
-            ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(ClassLoadGate.class.getClassLoader());
-            TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
-            TypeDescription type = pool.describe(name).resolve();
-            byteBuddy().redefine(type, locator)
-                    .visit(net.bytebuddy.asm.Advice.to(WarmUp.Advice.class).on(net.bytebuddy.matcher.ElementMatchers.named("run")))
-                    .make(pool).getBytes();
+            String resource = WarmUp.class.getName().replace('.', '/') + ".class";
+            byte[] classfile;
+            try (java.io.InputStream in = ClassLoadGate.class.getClassLoader().getResourceAsStream(resource)) {
+                classfile = in.readAllBytes();
+            }
+            ClassReader reader = OpenedClassReader.of(classfile);
+            Weaving weaving = new Weaving(ClassShape.read(reader), null);
+            weaving.advise(Members.named("run"), MethodAdvice.timed(MethodAdvice.Hook.of(WarmUp.class, "done"),
+                    MethodAdvice.Arg.enterValue(), MethodAdvice.Arg.thrown()));
+            write(reader, weaving);
         } catch (Throwable t) {
             AgentLog.debug("warm-up failed (harmless): " + t);
         }
     }
 
-    /** Never loaded for real; only its class file is rewritten by {@link #warmUp()}. */
+    /** Never loaded for real by the engine; only its class file is rewritten by {@link #warmUp()}. */
     static final class WarmUp {
         static long run() {
             return 0;
         }
 
-        static final class Advice {
-            @net.bytebuddy.asm.Advice.OnMethodEnter(suppress = Throwable.class)
-            static long enter() {
-                return System.nanoTime();
-            }
+        public static void done(long startNanos, Throwable thrown) {
+            // the hook of the warm-up advice; never called
         }
-    }
-
-    private ByteBuddy byteBuddy() {
-        ByteBuddy b = byteBuddy;
-        if (b == null) {
-            synchronized (lock) {
-                b = byteBuddy;
-                if (b == null) {
-                    // No auxiliary members, no type validation: the rewritten class has exactly
-                    // the engine's members, which is what retransformation requires.
-                    // Byte Buddy ignores synthetic methods by default; the engine's renewal and
-                    // discovery loops are synthetic lambda methods (lambda$startHeartbeat$0), so
-                    // only the default finalizer stays ignored.
-                    b = new ByteBuddy()
-                            .ignore(net.bytebuddy.matcher.ElementMatchers.isDefaultFinalizer())
-                            .with(TypeValidation.DISABLED)
-                            .with(Implementation.Context.Disabled.Factory.INSTANCE)
-                            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
-                    byteBuddy = b;
-                }
-            }
-        }
-        return b;
     }
 
     /**

@@ -1,11 +1,8 @@
 package dev.yawlmetrics.agent.instrumentation;
 
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-
 /**
  * Rewrites one engine class, named exactly: the agent's class-load gate compares names before
- * Byte Buddy is even loaded, so a JVM that never loads a target pays nothing for it.
+ * any bytecode tooling is loaded, so a JVM that never loads a target pays nothing for it.
  */
 public interface TypeInstrumentation {
     /** Fully qualified binary name, e.g. {@code org.yawlfoundation...AgentMarketplace}. */
@@ -17,7 +14,7 @@ public interface TypeInstrumentation {
      * @return null when the class can be instrumented, otherwise one sentence saying what drifted
      *         (the class is then loaded unchanged, and the reason is logged and counted)
      */
-    String checkShape(TypeDescription type);
+    String checkShape(ClassShape type);
 
     /**
      * False while something the advice needs at run time does not exist yet (e.g. a bridge class
@@ -38,6 +35,6 @@ public interface TypeInstrumentation {
         return false;
     }
 
-    /** Adds the advice. Only called when {@link #checkShape} returned null. */
-    DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader);
+    /** Adds this instrumentation's advice and members. Only called when {@link #checkShape} returned null. */
+    void transform(Weaving weaving);
 }

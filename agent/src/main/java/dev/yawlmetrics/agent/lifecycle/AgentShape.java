@@ -1,23 +1,22 @@
 package dev.yawlmetrics.agent.lifecycle;
 
-import net.bytebuddy.description.field.FieldDescription;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.modifier.SyntheticState;
-import net.bytebuddy.description.modifier.Visibility;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.implementation.FieldAccessor;
-import net.bytebuddy.matcher.ElementMatcher;
+import dev.yawlmetrics.agent.instrumentation.ClassShape;
+import dev.yawlmetrics.agent.instrumentation.ClassShape.Member;
+import dev.yawlmetrics.agent.instrumentation.Weaving;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.yawlmetrics.agent.instrumentation.Members.firstArgumentNamed;
+import static dev.yawlmetrics.agent.instrumentation.Members.isConstructor;
+import static dev.yawlmetrics.agent.instrumentation.Members.nameStartsWith;
+import static dev.yawlmetrics.agent.instrumentation.Members.takesArguments;
 
 /**
  * The shape of {@code GenericPartyAgent} that both the lifecycle and the discovery
@@ -35,74 +34,82 @@ public final class AgentShape {
     static final String F_EMPTIES = "yawlMetrics$empties";
     static final String F_BACKOFF = "yawlMetrics$backoff";
 
-    public static final ElementMatcher.Junction<MethodDescription> CONSTRUCTOR =
-            isConstructor().and(takesArguments(1)).and(takesArgument(0, named(CONFIGURATION)));
-    public static final ElementMatcher.Junction<MethodDescription> DISCOVERY_LAMBDA =
+    public static final Predicate<Member> CONSTRUCTOR =
+            isConstructor().and(takesArguments(1)).and(firstArgumentNamed(CONFIGURATION));
+    public static final Predicate<Member> DISCOVERY_LAMBDA =
             nameStartsWith("lambda$startDiscoveryLoop$").and(takesArguments(0));
 
     /** @return the missing fields, empty when all engine fields the accessors read exist with the expected types. */
-    public static List<String> missingFields(TypeDescription type) {
+    public static List<String> missingFields(ClassShape type) {
         List<String> missing = new ArrayList<>();
-        expectField(type, "lifecycle", AtomicReference.class.getName(), missing);
-        expectField(type, "emptyResultsCount", "int", missing);
-        expectField(type, "backoffMs", "long", missing);
-        expectField(type, "baseIntervalMs", "long", missing);
-        if (type.getDeclaredMethods().filter(CONSTRUCTOR).isEmpty()) {
+        expectField(type, "lifecycle", Type.getDescriptor(AtomicReference.class), missing);
+        expectField(type, "emptyResultsCount", "I", missing);
+        expectField(type, "backoffMs", "J", missing);
+        expectField(type, "baseIntervalMs", "J", missing);
+        if (!type.declaresMethod(CONSTRUCTOR)) {
             missing.add("constructor(AgentConfiguration)");
         }
         return missing;
     }
 
-    private static void expectField(TypeDescription type, String name, String typeName, List<String> missing) {
-        boolean found = false;
-        for (FieldDescription.InDefinedShape f : type.getDeclaredFields()) {
-            if (f.getName().equals(name) && !f.isStatic() && f.getType().asErasure().getName().equals(typeName)) {
-                found = true;
-            }
-        }
-        if (!found) {
-            missing.add(typeName + " " + name);
+    private static void expectField(ClassShape type, String name, String descriptor, List<String> missing) {
+        Member f = type.field(name);
+        if (f == null || f.isStatic() || !f.descriptor.equals(descriptor)) {
+            missing.add(Type.getType(descriptor).getClassName() + " " + name);
         }
     }
+
+    private static final String TRACKED = Type.getInternalName(TrackedAgent.class);
 
     /**
-     * Adds the {@link TrackedAgent} fields and accessors once, whichever module comes first.
-     * Fails (and so leaves the class unchanged, logged by the gate) when the engine's class loader
-     * cannot see the agent's classes: a class implementing an invisible interface would not load.
+     * Adds the {@link TrackedAgent} fields and accessors once, whichever module comes first. The
+     * gate leaves the class unchanged when the engine's class loader cannot see the agent's
+     * classes: a class implementing an invisible interface would not load.
      */
-    public static DynamicType.Builder<?> ensureTracked(DynamicType.Builder<?> builder, ClassLoader loader) {
-        for (TypeDescription.Generic i : builder.toTypeDescription().getInterfaces()) {
-            if (i.asErasure().represents(TrackedAgent.class)) {
-                return builder;
-            }
+    public static void ensureTracked(Weaving weaving) {
+        if (weaving.implementsInterface(TRACKED)) {
+            return;
         }
-        requireVisible(loader);
-        return builder.implement(TrackedAgent.class)
-                .defineField(F_SINCE, long.class, Visibility.PRIVATE, SyntheticState.SYNTHETIC)
-                .defineField(F_EMPTIES, int.class, Visibility.PRIVATE, SyntheticState.SYNTHETIC)
-                .defineField(F_BACKOFF, int.class, Visibility.PRIVATE, SyntheticState.SYNTHETIC)
-                .defineMethod(F_SINCE, long.class, Visibility.PUBLIC).intercept(FieldAccessor.ofField(F_SINCE))
-                .defineMethod(F_SINCE, void.class, Visibility.PUBLIC).withParameters(long.class).intercept(FieldAccessor.ofField(F_SINCE))
-                .defineMethod(F_EMPTIES, int.class, Visibility.PUBLIC).intercept(FieldAccessor.ofField(F_EMPTIES))
-                .defineMethod(F_EMPTIES, void.class, Visibility.PUBLIC).withParameters(int.class).intercept(FieldAccessor.ofField(F_EMPTIES))
-                .defineMethod(F_BACKOFF, int.class, Visibility.PUBLIC).intercept(FieldAccessor.ofField(F_BACKOFF))
-                .defineMethod(F_BACKOFF, void.class, Visibility.PUBLIC).withParameters(int.class).intercept(FieldAccessor.ofField(F_BACKOFF))
-                .defineMethod("yawlMetrics$lifecycle", AtomicReference.class, Visibility.PUBLIC).intercept(FieldAccessor.ofField("lifecycle"))
-                .defineMethod("yawlMetrics$emptyResultsCount", int.class, Visibility.PUBLIC).intercept(FieldAccessor.ofField("emptyResultsCount"))
-                .defineMethod("yawlMetrics$backoffMs", long.class, Visibility.PUBLIC).intercept(FieldAccessor.ofField("backoffMs"))
-                .defineMethod("yawlMetrics$baseIntervalMs", long.class, Visibility.PUBLIC).intercept(FieldAccessor.ofField("baseIntervalMs"));
+        String owner = weaving.type().internalName();
+        weaving.implement(TRACKED).calls(TRACKED).addMembers(cv -> {
+            field(cv, F_SINCE, "J");
+            field(cv, F_EMPTIES, "I");
+            field(cv, F_BACKOFF, "I");
+            accessors(cv, owner, F_SINCE, F_SINCE, "J");
+            accessors(cv, owner, F_EMPTIES, F_EMPTIES, "I");
+            accessors(cv, owner, F_BACKOFF, F_BACKOFF, "I");
+            getter(cv, owner, "yawlMetrics$lifecycle", "lifecycle", Type.getDescriptor(AtomicReference.class));
+            getter(cv, owner, "yawlMetrics$emptyResultsCount", "emptyResultsCount", "I");
+            getter(cv, owner, "yawlMetrics$backoffMs", "backoffMs", "J");
+            getter(cv, owner, "yawlMetrics$baseIntervalMs", "baseIntervalMs", "J");
+        });
     }
 
-    private static void requireVisible(ClassLoader loader) {
-        Class<?> seen;
-        try {
-            seen = loader == null ? null : Class.forName(TrackedAgent.class.getName(), false, loader);
-        } catch (ClassNotFoundException | LinkageError e) {
-            seen = null;
-        }
-        if (seen != TrackedAgent.class) {
-            throw new IllegalStateException("class loader " + loader + " does not see the agent's "
-                    + TrackedAgent.class.getName() + " (isolated loader); per-agent state cannot be added");
-        }
+    private static void field(ClassVisitor cv, String name, String descriptor) {
+        cv.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC, name, descriptor, null, null).visitEnd();
+    }
+
+    private static void accessors(ClassVisitor cv, String owner, String method, String field, String descriptor) {
+        getter(cv, owner, method, field, descriptor);
+        Type t = Type.getType(descriptor);
+        MethodVisitor mv = cv.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_SYNTHETIC, method, "(" + descriptor + ")V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitVarInsn(t.getOpcode(Opcodes.ILOAD), 1);
+        mv.visitFieldInsn(Opcodes.PUTFIELD, owner, field, descriptor);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private static void getter(ClassVisitor cv, String owner, String method, String field, String descriptor) {
+        Type t = Type.getType(descriptor);
+        MethodVisitor mv = cv.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_SYNTHETIC, method, "()" + descriptor, null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitFieldInsn(Opcodes.GETFIELD, owner, field, descriptor);
+        mv.visitInsn(t.getOpcode(Opcodes.IRETURN));
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
     }
 }

@@ -1,21 +1,18 @@
 package dev.yawlmetrics.agent.lifecycle;
 
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.jar.asm.ClassReader;
+import dev.yawlmetrics.agent.instrumentation.ClassShape;
+import dev.yawlmetrics.agent.instrumentation.ClassShape.Member;
+import dev.yawlmetrics.agent.instrumentation.Weaving;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
-import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.OpenedClassReader;
 
 /**
- * Counts constructions and failed constructions of the agent class. Byte Buddy's Advice refuses
- * {@code onThrowable} on constructors (the handler would cover the super call), so this visitor
- * does what javac would do for a try/catch placed after {@code super(...)}:
+ * Counts constructions and failed constructions of the agent class. Exit advice with a handler
+ * cannot cover a constructor (the handler would cover the super call), so this visitor does what
+ * javac would do for a try/catch placed after {@code super(...)}:
  * <ul>
  *   <li>before each {@code RETURN}: {@code ALOAD 0; INVOKESTATIC LifecycleRecorder.created(Object)};</li>
  *   <li>a handler covering everything after the super call, appended after the last instruction
@@ -27,23 +24,13 @@ import net.bytebuddy.utility.OpenedClassReader;
  * throwable, which every instruction of the covered range is assignable to. Constructors that
  * delegate with {@code this(...)} are left alone (the delegate counts).
  */
-public final class ConstructorTracking implements AsmVisitorWrapper.ForDeclaredMethods.MethodVisitorWrapper {
-    private static final String RECORDER = Type.getInternalName(LifecycleRecorder.class);
-
-    /** The wrapper to register; asks for expanded frames so the handler's frame can be F_NEW. */
-    public static AsmVisitorWrapper wrapper() {
-        return new AsmVisitorWrapper.ForDeclaredMethods()
-                .readerFlags(ClassReader.EXPAND_FRAMES)
-                .invokable(AgentShape.CONSTRUCTOR, new ConstructorTracking());
-    }
+public final class ConstructorTracking implements Weaving.MethodRewriter {
+    static final String RECORDER = Type.getInternalName(LifecycleRecorder.class);
 
     @Override
-    public MethodVisitor wrap(TypeDescription instrumentedType, MethodDescription instrumentedMethod, MethodVisitor methodVisitor,
-                              Implementation.Context implementationContext, TypePool typePool, int writerFlags, int readerFlags) {
-        TypeDescription.Generic superClass = instrumentedType.getSuperClass();
-        String superName = superClass == null ? "java/lang/Object" : superClass.asErasure().getInternalName();
-        String self = instrumentedType.getInternalName();
-        boolean expanded = (readerFlags & ClassReader.EXPAND_FRAMES) != 0;
+    public MethodVisitor wrap(MethodVisitor methodVisitor, ClassShape type, Member method) {
+        String superName = type.superName() == null ? "java/lang/Object" : type.superName();
+        String self = type.internalName();
         return new MethodVisitor(OpenedClassReader.ASM_API, methodVisitor) {
             private final Label start = new Label();
             private int pendingNews;
@@ -90,8 +77,7 @@ public final class ConstructorTracking implements AsmVisitorWrapper.ForDeclaredM
                     Label handler = new Label();
                     super.visitLabel(end);
                     super.visitLabel(handler);
-                    super.visitFrame(expanded ? Opcodes.F_NEW : Opcodes.F_FULL,
-                            1, new Object[] {self}, 1, new Object[] {"java/lang/Throwable"});
+                    super.visitFrame(Opcodes.F_NEW, 1, new Object[] {self}, 1, new Object[] {"java/lang/Throwable"});
                     super.visitInsn(Opcodes.DUP);
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, RECORDER, "constructorFailed", "(Ljava/lang/Throwable;)V", false);
                     super.visitInsn(Opcodes.ATHROW);

@@ -2,22 +2,19 @@ package dev.yawlmetrics.agent.lifecycle;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
-import dev.yawlmetrics.agent.instrumentation.Shapes;
+import dev.yawlmetrics.agent.instrumentation.CallSiteRewriter;
+import dev.yawlmetrics.agent.instrumentation.ClassShape;
+import dev.yawlmetrics.agent.instrumentation.MethodAdvice;
+import dev.yawlmetrics.agent.instrumentation.MethodAdvice.Hook;
 import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
+import dev.yawlmetrics.agent.instrumentation.Weaving;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isMethod;
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.yawlmetrics.agent.instrumentation.Members.isInstanceMethod;
+import static dev.yawlmetrics.agent.instrumentation.Members.named;
+import static dev.yawlmetrics.agent.instrumentation.Members.takesArguments;
 
 /**
  * {@code GenericPartyAgent} lifecycle: creations and failed creations (constructor), every
@@ -53,31 +50,25 @@ public final class LifecycleInstrumentation implements InstrumentationModule {
         }
 
         @Override
-        public String checkShape(TypeDescription type) {
+        public String checkShape(ClassShape type) {
             List<String> fields = AgentShape.missingFields(type);
             if (!fields.isEmpty()) {
                 return "member(s) not found: " + String.join(", ", fields);
             }
-            return Shapes.missing(type,
-                    Shapes.method("void start()", named("start").and(takesArguments(0))),
-                    Shapes.method("void stop()", named("stop").and(takesArguments(0))));
+            return type.missing(
+                    ClassShape.method("void start()", named("start").and(takesArguments(0))),
+                    ClassShape.method("void stop()", named("stop").and(takesArguments(0))));
         }
 
         @Override
-        public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader) {
-            return AgentShape.ensureTracked(builder, loader)
-                    .visit(ConstructorTracking.wrapper())
-                    .visit(new AsmVisitorWrapper.ForDeclaredMethods().invokable(isMethod().and(not(isStatic())),
-                            CallSiteRewriter.replace(AtomicReference.class.getName(), "set", "(Ljava/lang/Object;)V",
-                                    LifecycleRecorder.class, "set")))
-                    .visit(Advice.to(StopAdvice.class).on(named("stop").and(takesArguments(0)).and(not(isConstructor()))));
-        }
-    }
-
-    static final class StopAdvice {
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit() {
-            LifecycleRecorder.stopped();
+        public void transform(Weaving weaving) {
+            AgentShape.ensureTracked(weaving);
+            weaving.rewrite(AgentShape.CONSTRUCTOR, new ConstructorTracking())
+                    .calls(ConstructorTracking.RECORDER)
+                    .rewrite(isInstanceMethod(), CallSiteRewriter.replace(AtomicReference.class.getName(), "set", "(Ljava/lang/Object;)V",
+                            LifecycleRecorder.class, "set"))
+                    .advise(named("stop").and(takesArguments(0)), MethodAdvice.builder()
+                            .exit(Hook.of(LifecycleRecorder.class, "stopped")).build());
         }
     }
 }

@@ -2,30 +2,29 @@ package dev.yawlmetrics.agent.marketplace;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
-import dev.yawlmetrics.agent.instrumentation.Shapes;
+import dev.yawlmetrics.agent.instrumentation.CallSiteRewriter;
+import dev.yawlmetrics.agent.instrumentation.ClassShape;
+import dev.yawlmetrics.agent.instrumentation.ClassShape.Member;
+import dev.yawlmetrics.agent.instrumentation.MethodAdvice;
+import dev.yawlmetrics.agent.instrumentation.MethodAdvice.Hook;
 import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.MemberSubstitution;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.matcher.ElementMatcher;
+import dev.yawlmetrics.agent.instrumentation.Weaving;
 
-import java.lang.annotation.ElementType;
-import java.lang.annotation.Retention;
-import java.lang.annotation.RetentionPolicy;
-import java.lang.annotation.Target;
 import java.util.List;
-import java.util.Map;
-import java.util.function.BiFunction;
+import java.util.Set;
+import java.util.function.Predicate;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.yawlmetrics.agent.instrumentation.Members.isConstructor;
+import static dev.yawlmetrics.agent.instrumentation.Members.isPublic;
+import static dev.yawlmetrics.agent.instrumentation.Members.isStatic;
+import static dev.yawlmetrics.agent.instrumentation.Members.named;
+import static dev.yawlmetrics.agent.instrumentation.Members.returns;
+import static dev.yawlmetrics.agent.instrumentation.Members.takesArguments;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.constant;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.enterValue;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.returned;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.self;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.thrown;
 
 /**
  * {@code AgentMarketplace} (both versions, see yawl-targets.md §2): query latency per public
@@ -51,33 +50,15 @@ public final class MarketplaceInstrumentation implements InstrumentationModule {
         return List.of(new AgentMarketplaceType());
     }
 
-    /** Bound, per advised query method, to its {@link MarketplaceQuery} ordinal (a constant in the bytecode). */
-    @Retention(RetentionPolicy.RUNTIME)
-    @Target(ElementType.PARAMETER)
-    @interface QueryId {}
-
     static final class AgentMarketplaceType implements TypeInstrumentation {
-        // Built here, not on the module: the module is instantiated in premain, which must not load Byte Buddy.
-        static final MethodDescription HEARTBEAT_COMPUTE;
-
-        static {
-            try {
-                HEARTBEAT_COMPUTE = new MethodDescription.ForLoadedMethod(MarketplaceRecorder.class.getMethod(
-                        "heartbeatComputeIfPresent", Map.class, Object.class, BiFunction.class));
-            } catch (NoSuchMethodException e) {
-                throw new ExceptionInInitializerError(e);
-            }
+        private static Predicate<Member> instanceMethod(String name) {
+            return isPublic().and(isStatic().negate()).and(named(name));
         }
 
-        private static ElementMatcher.Junction<MethodDescription> instanceMethod(String name) {
-            return isPublic().and(not(isStatic())).and(named(name));
-        }
-
-        private static final ElementMatcher.Junction<MethodDescription> PUBLISH = instanceMethod("publish").and(takesArguments(1));
-        private static final ElementMatcher.Junction<MethodDescription> UNPUBLISH =
-                instanceMethod("unpublish").and(takesArguments(String.class));
-        private static final ElementMatcher.Junction<MethodDescription> HEARTBEAT =
-                instanceMethod("heartbeat").and(takesArguments(2));
+        private static final Predicate<Member> PUBLISH = instanceMethod("publish").and(takesArguments(1));
+        private static final Predicate<Member> UNPUBLISH = instanceMethod("unpublish").and(takesArguments(String.class));
+        private static final Predicate<Member> HEARTBEAT = instanceMethod("heartbeat").and(takesArguments(2));
+        private static final String COMPUTE_IF_PRESENT = "(Ljava/lang/Object;Ljava/util/function/BiFunction;)Ljava/lang/Object;";
 
         @Override
         public String targetClassName() {
@@ -85,125 +66,51 @@ public final class MarketplaceInstrumentation implements InstrumentationModule {
         }
 
         @Override
-        public String checkShape(TypeDescription type) {
+        public String checkShape(ClassShape type) {
             MarketplaceQuery[] queries = MarketplaceQuery.ALL;
-            Shapes.Expect[] expectations = new Shapes.Expect[queries.length + 3];
+            ClassShape.Expect[] expectations = new ClassShape.Expect[queries.length + 3];
             int i = 0;
             for (MarketplaceQuery q : queries) {
-                ElementMatcher.Junction<MethodDescription> m = instanceMethod(q.methodName);
+                Predicate<Member> m = instanceMethod(q.methodName);
                 if (q == MarketplaceQuery.LIVE_COUNT) {
                     m = m.and(returns(long.class));
                 }
-                expectations[i++] = Shapes.method("public " + q.methodName + "(..)", m);
+                expectations[i++] = ClassShape.method("public " + q.methodName + "(..)", m);
             }
-            expectations[i++] = Shapes.method("public publish(AgentMarketplaceListing)", PUBLISH);
-            expectations[i++] = Shapes.method("public unpublish(String)", UNPUBLISH);
-            expectations[i] = Shapes.method("public heartbeat(String, Instant)", HEARTBEAT);
-            return Shapes.missing(type, expectations);
+            expectations[i++] = ClassShape.method("public publish(AgentMarketplaceListing)", PUBLISH);
+            expectations[i++] = ClassShape.method("public unpublish(String)", UNPUBLISH);
+            expectations[i] = ClassShape.method("public heartbeat(String, Instant)", HEARTBEAT);
+            return type.missing(expectations);
         }
 
+        /**
+         * Each public query: two clock reads and one static call with the query's ordinal as a
+         * constant in the bytecode. liveCount() and allLiveListings() also hand the engine's own
+         * answer to the live-agents gauge. heartbeat(): its computeIfPresent call is replaced by
+         * a recorder that makes the same call and sees whether the id was known.
+         */
         @Override
-        public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader) {
+        public void transform(Weaving weaving) {
             for (MarketplaceQuery q : MarketplaceQuery.ALL) {
-                Class<?> advice = q == MarketplaceQuery.LIVE_COUNT ? LiveCountAdvice.class
-                        : q == MarketplaceQuery.ALL_LIVE ? AllLiveAdvice.class : QueryAdvice.class;
-                builder = builder.visit(Advice.withCustomMapping().bind(QueryId.class, q.ordinal())
-                        .to(advice).on(instanceMethod(q.methodName)));
+                MethodAdvice advice;
+                if (q == MarketplaceQuery.LIVE_COUNT) {
+                    advice = MethodAdvice.timed(Hook.of(MarketplaceRecorder.class, "liveCountFinished"),
+                            self(), enterValue(), returned(), thrown());
+                } else if (q == MarketplaceQuery.ALL_LIVE) {
+                    advice = MethodAdvice.timed(Hook.of(MarketplaceRecorder.class, "allLiveFinished"),
+                            self(), enterValue(), returned(), thrown());
+                } else {
+                    advice = MethodAdvice.timed(Hook.of(MarketplaceRecorder.class, "queryFinished"), constant(q.ordinal()), enterValue());
+                }
+                weaving.advise(instanceMethod(q.methodName), advice);
             }
-            builder = builder
-                    .visit(Advice.to(ConstructorAdvice.class).on(isConstructor()))
-                    .visit(Advice.to(PublishAdvice.class).on(PUBLISH))
-                    .visit(Advice.to(UnpublishAdvice.class).on(UNPUBLISH))
-                    .visit(MemberSubstitution.relaxed()
-                            .method(named("computeIfPresent").and(takesArguments(2)))
-                            .replaceWith(HEARTBEAT_COMPUTE)
-                            .on(HEARTBEAT))
-                    .visit(Advice.to(HeartbeatAdvice.class).on(HEARTBEAT));
-            return builder;
-        }
-    }
-
-    /** Inlined into each public query: two clock reads and one static call with a constant id. */
-    static final class QueryAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return System.nanoTime();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.Enter long startNanos, @QueryId int query) {
-            MarketplaceRecorder.queryFinished(query, startNanos);
-        }
-    }
-
-    /** {@code long liveCount()}: also hands the engine's own result to the live-agents gauge. */
-    static final class LiveCountAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return System.nanoTime();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Enter long startNanos, @Advice.Return long count,
-                         @Advice.Thrown Throwable thrown) {
-            MarketplaceRecorder.liveCountFinished(self, startNanos, count, thrown);
-        }
-    }
-
-    /** {@code allLiveListings()}: the size of its result is also a fresh live count. */
-    static final class AllLiveAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return System.nanoTime();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Enter long startNanos, @Advice.Return Object result,
-                         @Advice.Thrown Throwable thrown) {
-            MarketplaceRecorder.allLiveFinished(self, startNanos, result, thrown);
-        }
-    }
-
-    static final class ConstructorAdvice {
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.This Object self) {
-            MarketplaceRecorder.created(self);
-        }
-    }
-
-    static final class PublishAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return System.nanoTime();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Enter long startNanos, @Advice.Thrown Throwable thrown) {
-            MarketplaceRecorder.publishFinished(self, startNanos, thrown);
-        }
-    }
-
-    static final class UnpublishAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return System.nanoTime();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Enter long startNanos, @Advice.Thrown Throwable thrown) {
-            MarketplaceRecorder.unpublishFinished(self, startNanos, thrown);
-        }
-    }
-
-    static final class HeartbeatAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return System.nanoTime();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Enter long startNanos) {
-            MarketplaceRecorder.heartbeatFinished(self, startNanos);
+            weaving.advise(isConstructor(), MethodAdvice.builder().exit(Hook.of(MarketplaceRecorder.class, "created"), self()).build())
+                    .advise(PUBLISH, MethodAdvice.timed(Hook.of(MarketplaceRecorder.class, "publishFinished"), self(), enterValue(), thrown()))
+                    .advise(UNPUBLISH, MethodAdvice.timed(Hook.of(MarketplaceRecorder.class, "unpublishFinished"), self(), enterValue(), thrown()))
+                    .rewrite(HEARTBEAT, CallSiteRewriter.substitute(Set.of("java/util/Map", "java/util/concurrent/ConcurrentMap",
+                                    "java/util/concurrent/ConcurrentHashMap", "java/util/HashMap"), "computeIfPresent", COMPUTE_IF_PRESENT,
+                            Hook.of(MarketplaceRecorder.class, "heartbeatComputeIfPresent")))
+                    .advise(HEARTBEAT, MethodAdvice.timed(Hook.of(MarketplaceRecorder.class, "heartbeatFinished"), self(), enterValue()));
         }
     }
 }

@@ -21,7 +21,7 @@ public final class MetricNames {
     public static final String INSTRUMENTATION_ENABLED = "yawl.agent.instrumentation.enabled";
     /** yawl_agent_instrumentation_applied{instrumentation} = 1 once a target was transformed. */
     public static final String INSTRUMENTATION_APPLIED = "yawl.agent.instrumentation.applied";
-    /** yawl_agent_instrumentation_skipped_total{instrumentation}: target loaded, shape drifted. */
+    /** yawl_agent_instrumentation_skipped_total{instrumentation}: target loaded but left unchanged (drift, late attach, invisible agent). */
     public static final String INSTRUMENTATION_SKIPPED = "yawl.agent.instrumentation.skipped";
     /** yawl_agent_transformation_errors_total{instrumentation}. */
     public static final String TRANSFORMATION_ERRORS = "yawl.agent.transformation.errors";

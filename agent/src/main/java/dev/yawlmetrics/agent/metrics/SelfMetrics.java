@@ -66,7 +66,7 @@ public final class SelfMetrics {
                     .description("1 once the instrumentation's target was loaded and transformed")
                     .tag("instrumentation", id).register(registry);
             FunctionCounter.builder(MetricNames.INSTRUMENTATION_SKIPPED, SKIPPED, a -> a.get(i))
-                    .description("Target classes that were loaded but left untouched because their shape drifted")
+                    .description("Target classes left untouched: shape drifted, members cannot be added on retransformation, or their loader cannot see the agent")
                     .tag("instrumentation", id).register(registry);
             FunctionCounter.builder(MetricNames.TRANSFORMATION_ERRORS, TRANSFORM_ERRORS, a -> a.get(i))
                     .description("Errors while transforming a target class (the class loads unchanged)")

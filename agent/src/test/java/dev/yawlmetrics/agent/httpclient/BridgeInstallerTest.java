@@ -12,12 +12,10 @@ class BridgeInstallerTest {
     private static final String JDK_NAME = BridgeInstaller.BRIDGE_NAME.replace('.', '/');
 
     @Test
-    void bridgeAndAdviceAreRenamedIntoTheJdkPackage() throws Exception {
-        for (Class<?> c : new Class<?>[] {HttpClientBridge.class, HttpClientInstrumentation.SendAdvice.class}) {
-            String remapped = new String(BridgeInstaller.remap(BridgeInstaller.classFile(c)), StandardCharsets.ISO_8859_1);
-            assertTrue(remapped.contains(JDK_NAME), c.getName());
-            assertFalse(remapped.contains(OUR_NAME), c.getName() + " still names the agent's bridge class");
-        }
+    void theBridgeIsRenamedIntoTheJdkPackage() throws Exception {
+        String remapped = new String(BridgeInstaller.remap(BridgeInstaller.classFile(HttpClientBridge.class)), StandardCharsets.ISO_8859_1);
+        assertTrue(remapped.contains(JDK_NAME));
+        assertFalse(remapped.contains(OUR_NAME), "still names the agent's bridge class");
     }
 
     @Test

@@ -2,8 +2,6 @@ package dev.yawlmetrics.agent.instrumentation;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.metrics.SelfMetrics;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -22,14 +20,20 @@ class ClassLoadGateReadyTest {
 
     private static volatile boolean ready;
 
+    public static void answered() {
+        // the hook the test's advice calls
+    }
+
     @Test
     void notReadyLeavesTheClassUnchangedAndUnappliedThenReadyTransforms() throws Exception {
         InstrumentationName name = InstrumentationName.DISCOVERY;
         TypeInstrumentation type = new TypeInstrumentation() {
             public String targetClassName() { return Target.class.getName(); }
             public boolean ready() { return ready; }
-            public String checkShape(TypeDescription t) { return null; }
-            public DynamicType.Builder<?> transform(DynamicType.Builder<?> b, TypeDescription t, ClassLoader l) { return b; }
+            public String checkShape(ClassShape t) { return null; }
+            public void transform(Weaving w) {
+                w.advise(Members.named("answer"), MethodAdvice.builder().exit(MethodAdvice.Hook.of(ClassLoadGateReadyTest.class, "answered")).build());
+            }
         };
         InstrumentationModule module = new InstrumentationModule() {
             public InstrumentationName name() { return name; }

@@ -1,8 +1,6 @@
 package dev.yawlmetrics.agent.instrumentation;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -39,13 +37,13 @@ class ClassLoadGateRetransformTest {
                     }
 
                     @Override
-                    public String checkShape(TypeDescription type) {
+                    public String checkShape(ClassShape type) {
                         return null;
                     }
 
                     @Override
-                    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader) {
-                        return builder.defineField("added", long.class);
+                    public void transform(Weaving weaving) {
+                        weaving.addMembers(cv -> cv.visitField(net.bytebuddy.jar.asm.Opcodes.ACC_PRIVATE, "added", "J", null, null).visitEnd());
                     }
                 });
             }

@@ -193,7 +193,8 @@ class AgentLifecycleDiscoveryTest {
         try (AgentJvm jvm = AgentJvm.builder(LifecycleHost.class).start().awaitReady()) {
             assertEquals("DISCOVERING STOPPED", jvm.command("isolated-run"));
             Scrape s = jvm.scrape();
-            assertTrue(s.value("yawl_agent_transformation_errors_total", "instrumentation", "lifecycle") >= 1, s.text());
+            assertTrue(s.value("yawl_agent_instrumentation_skipped_total", "instrumentation", "lifecycle") >= 1, s.text());
+            assertEquals(0, s.sum("yawl_agent_transformation_errors_total"), "an invisible agent is a skip, not an error");
             assertEquals(0, s.sum("yawl_agent_creations_total"));
             assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("does not see the agent's")), jvm.describe());
         }
