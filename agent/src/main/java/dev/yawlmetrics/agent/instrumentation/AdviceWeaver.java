@@ -8,7 +8,6 @@ import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
-import net.bytebuddy.utility.OpenedClassReader;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +39,7 @@ final class AdviceWeaver extends MethodVisitor {
     private final Label tryStart = new Label();
 
     AdviceWeaver(MethodVisitor next, ClassShape shape, Member method, List<MethodAdvice> advices) {
-        super(OpenedClassReader.ASM_API, next);
+        super(Opcodes.ASM9, next);
         this.owner = shape.internalName();
         this.shape = shape;
         this.method = method;

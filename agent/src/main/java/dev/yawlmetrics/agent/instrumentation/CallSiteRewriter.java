@@ -4,7 +4,6 @@ import dev.yawlmetrics.agent.instrumentation.ClassShape.Member;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
-import net.bytebuddy.utility.OpenedClassReader;
 
 import java.util.Set;
 
@@ -88,7 +87,7 @@ public final class CallSiteRewriter implements Weaving.MethodRewriter {
         if (appendSelf && method.isStatic()) {
             return next;
         }
-        return new MethodVisitor(OpenedClassReader.ASM_API, next) {
+        return new MethodVisitor(Opcodes.ASM9, next) {
             @Override
             public void visitMethodInsn(int opcode, String callOwner, String callName, String callDescriptor, boolean isInterface) {
                 if ((opcode == Opcodes.INVOKEVIRTUAL || opcode == Opcodes.INVOKEINTERFACE) && owners.contains(callOwner)

@@ -5,7 +5,6 @@ import dev.yawlmetrics.agent.core.AgentLog;
 import dev.yawlmetrics.agent.metrics.SelfMetrics;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.utility.OpenedClassReader;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -138,7 +137,7 @@ public final class ClassLoadGate implements ClassFileTransformer {
     }
 
     private byte[] rewrite(String binaryName, ClassLoader loader, byte[] classfile, List<Target> targets, boolean alreadyLoaded) {
-        ClassReader reader = OpenedClassReader.of(classfile);
+        ClassReader reader = new ClassReader(classfile);
         ClassShape type = ClassShape.read(reader);
         Weaving weaving = new Weaving(type, loader);
         List<Target> applied = new ArrayList<>();
@@ -219,7 +218,7 @@ public final class ClassLoadGate implements ClassFileTransformer {
             try (java.io.InputStream in = ClassLoadGate.class.getClassLoader().getResourceAsStream(resource)) {
                 classfile = in.readAllBytes();
             }
-            ClassReader reader = OpenedClassReader.of(classfile);
+            ClassReader reader = new ClassReader(classfile);
             Weaving weaving = new Weaving(ClassShape.read(reader), null);
             weaving.advise(Members.named("run"), MethodAdvice.timed(MethodAdvice.Hook.of(WarmUp.class, "done"),
                     MethodAdvice.Arg.enterValue(), MethodAdvice.Arg.thrown()));

@@ -6,7 +6,6 @@ import net.bytebuddy.jar.asm.FieldVisitor;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
-import net.bytebuddy.utility.OpenedClassReader;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +77,7 @@ public final class ClassShape {
     }
 
     public static ClassShape read(byte[] classFile) {
-        return read(OpenedClassReader.of(classFile));
+        return read(new ClassReader(classFile));
     }
 
     public static ClassShape read(ClassReader reader) {
@@ -87,7 +86,7 @@ public final class ClassShape {
         String[] header = new String[2];
         int[] flags = new int[1];
         List<String> interfaces = new ArrayList<>();
-        reader.accept(new ClassVisitor(OpenedClassReader.ASM_API) {
+        reader.accept(new ClassVisitor(Opcodes.ASM9) {
             @Override
             public void visit(int version, int access, String name, String signature, String superName, String[] itfs) {
                 flags[0] = access;
@@ -108,7 +107,7 @@ public final class ClassShape {
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
                 Member m = new Member(access, name, descriptor);
                 methods.add(m);
-                return new MethodVisitor(OpenedClassReader.ASM_API) {
+                return new MethodVisitor(Opcodes.ASM9) {
                     @Override
                     public void visitMaxs(int maxStack, int maxLocals) {
                         m.maxLocals = maxLocals;

@@ -3,7 +3,7 @@ package dev.yawlmetrics.agent.instrumentation;
 import dev.yawlmetrics.agent.instrumentation.ClassShape.Member;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.utility.OpenedClassReader;
+import net.bytebuddy.jar.asm.Opcodes;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -144,7 +144,7 @@ public final class Weaving {
 
     /** The visitor that applies everything collected, writing into {@code out}. */
     public ClassVisitor applyTo(ClassVisitor out) {
-        return new ClassVisitor(OpenedClassReader.ASM_API, out) {
+        return new ClassVisitor(Opcodes.ASM9, out) {
             @Override
             public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
                 List<String> all = new ArrayList<>();

@@ -7,7 +7,6 @@ import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
-import net.bytebuddy.utility.OpenedClassReader;
 
 /**
  * Counts constructions and failed constructions of the agent class. Exit advice with a handler
@@ -31,7 +30,7 @@ public final class ConstructorTracking implements Weaving.MethodRewriter {
     public MethodVisitor wrap(MethodVisitor methodVisitor, ClassShape type, Member method) {
         String superName = type.superName() == null ? "java/lang/Object" : type.superName();
         String self = type.internalName();
-        return new MethodVisitor(OpenedClassReader.ASM_API, methodVisitor) {
+        return new MethodVisitor(Opcodes.ASM9, methodVisitor) {
             private final Label start = new Label();
             private int pendingNews;
             private boolean initialised;

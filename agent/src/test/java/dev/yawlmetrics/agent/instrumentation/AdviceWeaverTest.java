@@ -1,0 +1,211 @@
+package dev.yawlmetrics.agent.instrumentation;
+
+import dev.yawlmetrics.agent.instrumentation.MethodAdvice.Hook;
+import net.bytebuddy.jar.asm.ClassReader;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.argument;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.enterValue;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.outcome;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.returned;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.self;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.thrown;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The weaver on a class with the shapes that break naive weaving: the method's own try/catch,
+ * two-slot locals, loops (stack map frames after the kept enter value), static methods,
+ * constructors, exceptions leaving the method. The woven class is defined in a fresh loader, so
+ * the JVM's verifier checks every frame; results and exceptions must be exactly the original ones.
+ */
+public class AdviceWeaverTest {
+    /** What the hooks saw, in order. */
+    static final List<Object> SEEN = new ArrayList<>();
+
+    public static void exitTimed(long startNanos, Object returned, Throwable thrown) {
+        SEEN.add(startNanos > 0 ? "timed" : "no-start");
+        SEEN.add(returned);
+        SEEN.add(thrown);
+    }
+
+    public static void exitInt(int returned, Throwable thrown) {
+        SEEN.add(returned);
+        SEEN.add(thrown);
+    }
+
+    public static void exitLong(long startNanos, long returned, Throwable thrown) {
+        SEEN.add(returned);
+        SEEN.add(thrown);
+    }
+
+    public static void created(Object self) {
+        String n = self.getClass().getName();
+        SEEN.add("created " + n.substring(n.lastIndexOf('$') + 1));
+    }
+
+    public static String token(String in) {
+        return "token:" + in;
+    }
+
+    public static String replace(String original, Object token) {
+        return original.toUpperCase() + "/" + token;
+    }
+
+    public static void end(Object token, Object outcome) {
+        SEEN.add(token);
+        SEEN.add(outcome);
+    }
+
+    /** The class that gets woven; compiled by javac like engine code. */
+    public static class Sample {
+        public int count;
+
+        public Sample() {
+            count = 1;
+        }
+
+        public int withOwnCatch(int x) {
+            try {
+                if (x < 0) {
+                    throw new IllegalStateException("negative");
+                }
+                return x * 2;
+            } catch (IllegalStateException e) {
+                return -1;
+            }
+        }
+
+        public long loops(long a, double b, String s) {
+            long sum = a;
+            for (int i = 0; i < s.length(); i++) {
+                double d = b * i;
+                sum += (long) d + s.charAt(i);
+            }
+            return sum;
+        }
+
+        public String throwsOut(String s) {
+            if (s.isEmpty()) {
+                throw new IllegalArgumentException("empty");
+            }
+            return s + "!";
+        }
+
+        public static String echo(String s, long n) {
+            return s + n;
+        }
+    }
+
+    @BeforeEach
+    void clear() {
+        SEEN.clear();
+    }
+
+    private static Class<?> weave(java.util.function.Consumer<Weaving> plan) throws Exception {
+        String name = Sample.class.getName();
+        byte[] original;
+        try (InputStream in = Sample.class.getResourceAsStream("/" + name.replace('.', '/') + ".class")) {
+            original = in.readAllBytes();
+        }
+        ClassReader reader = new ClassReader(original);
+        Weaving weaving = new Weaving(ClassShape.read(reader), AdviceWeaverTest.class.getClassLoader());
+        plan.accept(weaving);
+        byte[] woven = ClassLoadGate.write(reader, weaving);
+        ClassLoader loader = new ClassLoader(AdviceWeaverTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String n, boolean resolve) throws ClassNotFoundException {
+                if (n.equals(name)) {
+                    synchronized (getClassLoadingLock(n)) {
+                        Class<?> c = findLoadedClass(n);
+                        return c != null ? c : defineClass(n, woven, 0, woven.length);
+                    }
+                }
+                return super.loadClass(n, resolve);
+            }
+        };
+        Class<?> c = Class.forName(name, true, loader);
+        assertTrue(c.getClassLoader() == loader, "the woven copy is what runs");
+        return c;
+    }
+
+    private static Object call(Object target, String method, Object... args) throws Throwable {
+        for (Method m : target instanceof Class ? ((Class<?>) target).getMethods() : target.getClass().getMethods()) {
+            if (m.getName().equals(method)) {
+                try {
+                    return m.invoke(target instanceof Class ? null : target, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            }
+        }
+        throw new NoSuchMethodException(method);
+    }
+
+    @Test
+    void theMethodsOwnHandlerKeepsPriorityAndExitSeesWhatItReturns() throws Throwable {
+        Class<?> c = weave(w -> w.advise(Members.named("withOwnCatch"), MethodAdvice.builder()
+                .exit(Hook.of(AdviceWeaverTest.class, "exitInt"), returned(), thrown()).onThrowable().build()));
+        Object sample = c.getConstructor().newInstance();
+        assertEquals(-1, call(sample, "withOwnCatch", -5));
+        assertEquals(14, call(sample, "withOwnCatch", 7));
+        assertEquals(java.util.Arrays.asList(-1, null, 14, null), SEEN);
+    }
+
+    @Test
+    void keptEnterValuesSurviveLoopsAndTwoSlotLocals() throws Throwable {
+        Class<?> c = weave(w -> w.advise(Members.named("loops"), MethodAdvice.builder().enterNanos()
+                .exit(Hook.of(AdviceWeaverTest.class, "exitLong"), enterValue(), returned(), thrown()).onThrowable().build()));
+        Object sample = c.getConstructor().newInstance();
+        long expected = new Sample().loops(10, 1.5, "abc");
+        assertEquals(expected, call(sample, "loops", 10L, 1.5, "abc"));
+        assertEquals(java.util.Arrays.asList(expected, null), SEEN);
+    }
+
+    @Test
+    void anExceptionLeavesUnchangedAfterTheExitHookSawIt() throws Throwable {
+        Class<?> c = weave(w -> w.advise(Members.named("throwsOut"),
+                MethodAdvice.timed(Hook.of(AdviceWeaverTest.class, "exitTimed"), enterValue(), returned(), thrown())));
+        Object sample = c.getConstructor().newInstance();
+        assertEquals("x!", call(sample, "throwsOut", "x"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> call(sample, "throwsOut", ""));
+        assertEquals("empty", e.getMessage());
+        assertEquals(6, SEEN.size());
+        assertEquals(List.of("timed", "x!"), SEEN.subList(0, 2));
+        assertNull(SEEN.get(2));
+        assertEquals("timed", SEEN.get(3));
+        assertNull(SEEN.get(4), "no return value when leaving by an exception");
+        assertSame(e, SEEN.get(5), "the hook sees the very exception the caller gets");
+    }
+
+    @Test
+    void constructorsAndStaticMethodsAndReplacedArguments() throws Throwable {
+        Class<?> c = weave(w -> w
+                .advise(Members.isConstructor(), MethodAdvice.builder().exit(Hook.of(AdviceWeaverTest.class, "created"), self()).build())
+                .advise(Members.named("echo"), MethodAdvice.builder()
+                        .enterValue(Hook.of(AdviceWeaverTest.class, "token"), argument(0))
+                        .enterReplacingArgument(0, Hook.of(AdviceWeaverTest.class, "replace"), argument(0), enterValue())
+                        .exit(Hook.of(AdviceWeaverTest.class, "end"), enterValue(), outcome()).onThrowable().build()));
+        Object sample = c.getConstructor().newInstance();
+        assertEquals(1, c.getField("count").get(sample), "constructor body ran");
+        assertEquals("HI/token:hi7", call(c, "echo", "hi", 7L));
+        assertEquals(List.of("created Sample", "token:hi", "HI/token:hi7"), SEEN);
+    }
+
+    @Test
+    void exceptionalExitAdviceOnAConstructorIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> weave(w -> w.advise(Members.isConstructor(),
+                MethodAdvice.builder().exit(Hook.of(AdviceWeaverTest.class, "created"), self()).onThrowable().build())));
+        assertTrue(e.getMessage().contains("constructor"), e.getMessage());
+    }
+}
