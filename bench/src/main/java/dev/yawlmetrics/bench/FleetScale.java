@@ -48,6 +48,7 @@ public final class FleetScale {
     static final String QUEUE = "yawl_heartbeat_executor_queue_depth";
     static final String ACTIVE = "yawl_heartbeat_executor_active_threads";
     static final String OUTCOMES = "yawl_heartbeat_renewal_success_total";
+    static final String NODELAY = "-Dsun.net.httpserver.nodelay=true";
 
     /** What one fork measured over its window. */
     static final class Run {
@@ -113,7 +114,12 @@ public final class FleetScale {
                 "-Dfixture.heartbeat.periodMs=" + periodMs,
                 "-D" + HeartbeatPopulation.THREADS_PROPERTY + "=" + threads,
                 "-D" + HeartbeatPopulation.DIRECT_PROPERTY + "=" + direct,
-                "-XX:FlightRecorderOptions:stackdepth=256");
+                "-XX:FlightRecorderOptions:stackdepth=256",
+                // Our agent sets this JVM-wide switch unless the operator did (MetricsEndpoint), which
+                // also turns TCP_NODELAY on for the host's own com.sun.net.httpserver servers, here the
+                // etcd stand-in: set in both forks so that they differ by the agent only (an A/B of the
+                // plain host with and without it showed no throughput difference; see docs/benchmarks.md).
+                NODELAY);
         List<Run> runs = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         String exampleCommand = null;
@@ -130,7 +136,7 @@ public final class FleetScale {
             List<String> cmd = Forks.hostCommand(v, port, args2, "serve", Integer.toString(n));
             if (v == Variant.YAWL) {
                 // Relative to the working directory (the repository root under bench/run.sh).
-                exampleCommand = String.join(" ", cmd).replace(Path.of("").toAbsolutePath() + "/", "");
+                exampleCommand = ("java " + String.join(" ", cmd.subList(1, cmd.size()))).replace(Path.of("").toAbsolutePath() + "/", "");
             }
             System.out.println("[fleet] " + v.title + ": " + String.join(" ", cmd));
             Run run = new Run();
@@ -204,10 +210,19 @@ public final class FleetScale {
         String report = report(runs, n, periodMs, windowS, settleS, scrapeS, heap, threads, direct, exampleCommand, failures);
         Files.writeString(out, report);
         System.out.println(report);
+        for (Run r : runs) { // the last lines are what bench/run.sh shows
+            System.out.printf(Locale.ROOT, "[fleet] %-20s renewals %,.0f/s of %,.0f/s offered, CPU %.2f cores, agent share %s (execution) / %s (CPU time)%n",
+                    r.variant.title, r.putsDelta / r.windowS, n * 1000.0 / periodMs, r.cpuS / r.windowS,
+                    share(r.exec()), share(r.jfr.get(JfrAttribution.CPU_TIME_SAMPLE)));
+        }
         if (!failures.isEmpty()) {
             System.err.println("[fleet] FAILED: " + failures);
             System.exit(1);
         }
+    }
+
+    private static String share(JfrAttribution a) {
+        return a == null ? "-" : Stats.fmt("%.2f %%", 100 * a.agentShare());
     }
 
     private static Scrape scrape(String url) {
@@ -313,7 +328,8 @@ public final class FleetScale {
                 + "engine-shaped `EtcdAgentRegistryClient` using the newer engine's `Executors.newSingleThreadScheduledExecutor` "
                 + "(`-Dfixture.heartbeat.executor=single`), renewal period %d ms (`-Dfixture.heartbeat.periodMs`; the engine's is 10,000), "
                 + "so **%,.0f renewals/s offered**; etcd stand-in on loopback in the same JVM (answers every put with 200). "
-                + "`-Xms%s -Xmx%s -XX:+UseParallelGC`, populated from %d threads%s. "
+                + "`-Xms%s -Xmx%s -XX:+UseParallelGC " + NODELAY + "` (in both forks: our agent sets that JVM-wide switch, "
+                + "which also changes the host's own JDK HTTP servers, here the etcd stand-in), populated from %d threads%s. "
                 + "JFR from JVM start (`-XX:StartFlightRecording` with only `jdk.ExecutionSample` every 10 ms and `jdk.CPUTimeSample` every 10 ms of CPU, stack depth 256); "
                 + "after populating and %d s settling, a %d s window: samples in the window, process CPU from `/proc/PID/stat` "
                 + "(utime+stime), renewals completed = etcd puts received by the stand-in (the same count with and without the agent); "
