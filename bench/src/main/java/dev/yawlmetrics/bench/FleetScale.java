@@ -293,7 +293,10 @@ public final class FleetScale {
         return out;
     }
 
-    /** "≤ bound ms" of the bucket holding quantile q of the cumulative deltas; "> last" in +Inf; "-" when empty. */
+    /**
+     * The bucket holding quantile q of the cumulative deltas: "≤ b ms" for the first bucket,
+     * "in (a ms, b ms]" for others, "> a ms" in +Inf; "-" when the histogram did not move.
+     */
     static String quantile(Map<Double, Double> cumulative, double q) {
         if (cumulative == null || cumulative.isEmpty()) {
             return "-";
@@ -305,7 +308,8 @@ public final class FleetScale {
         double last = 0;
         for (Map.Entry<Double, Double> e : cumulative.entrySet()) {
             if (e.getValue() >= q * total) {
-                return e.getKey().isInfinite() ? "> " + fmtMs(last) : "≤ " + fmtMs(e.getKey());
+                return e.getKey().isInfinite() ? "> " + fmtMs(last)
+                        : last == 0 ? "≤ " + fmtMs(e.getKey()) : "in (" + fmtMs(last) + ", " + fmtMs(e.getKey()) + "]";
             }
             if (!e.getKey().isInfinite()) {
                 last = e.getKey();
@@ -315,7 +319,7 @@ public final class FleetScale {
     }
 
     private static String fmtMs(double ms) {
-        return ms >= 1000 ? String.format(Locale.ROOT, "%,.0f ms (%.0f s)", ms, ms / 1000) : String.format(Locale.ROOT, "%.0f ms", ms);
+        return String.format(Locale.ROOT, "%,.0f ms", ms);
     }
 
     static String report(List<Run> runs, int n, long periodMs, int windowS, int settleS, int scrapeS, String heap, int threads,
@@ -447,10 +451,13 @@ public final class FleetScale {
                     + "`%s` stays at about the number of registered agents (scheduled renewals, not a backlog: the backlog shows as lateness). "
                     + "Once lateness passes the lease TTL (30 s in the engine), registrations expire in etcd although every renewal "
                     + "\"succeeds\": latency and success rate alone would call this healthy. An operator must alert on lateness "
-                    + "(and on `rate(%s)` < registered agents / %.0f s) long before 1M agents.",
+                    + "(and on `rate(%s)` < registered agents / %.0f s) long before 1M agents. "
+                    + "Renewals run one after another on one thread, so the executor's capacity is the period divided by one "
+                    + "renewal's duration: here about %,.0f agents (%,.0f/s × %.0f s) with etcd on loopback; an etcd across a "
+                    + "network, with a longer round trip per put, serves fewer.",
                     rate, offered, 100 * rate / offered, backlogPerS, 60 * (1 - rate / offered),
                     LATENESS, quantile(agent.latenessBuckets, 0.5), LATENCY, quantile(agent.latencyBuckets, 0.5),
-                    QUEUE, TASKS, periodMs / 1000.0));
+                    QUEUE, TASKS, periodMs / 1000.0, rate * periodMs / 1000.0, rate, periodMs / 1000.0));
         } else {
             sb.append(String.format(Locale.ROOT,
                     "The heartbeat executor keeps up at this size: %,.0f renewals/s completed of %,.0f/s offered; lateness p99 %s.",

@@ -60,9 +60,10 @@ class FleetScaleArithmeticTest {
                 """);
         Map<Double, Double> d = FleetScale.bucketDeltas(s0, s1, "h");
         assertEquals(Map.of(1.0, 30.0, 10.0, 80.0, 1000.0, 98.0, Double.POSITIVE_INFINITY, 100.0), d);
-        assertEquals("≤ 10 ms", FleetScale.quantile(d, 0.5));
-        assertEquals("≤ 1,000 ms (1 s)", FleetScale.quantile(d, 0.98));
-        assertEquals("> 1,000 ms (1 s)", FleetScale.quantile(d, 0.99));
+        assertEquals("≤ 1 ms", FleetScale.quantile(d, 0.3));
+        assertEquals("in (1 ms, 10 ms]", FleetScale.quantile(d, 0.5));
+        assertEquals("in (10 ms, 1,000 ms]", FleetScale.quantile(d, 0.98));
+        assertEquals("> 1,000 ms", FleetScale.quantile(d, 0.99));
         assertEquals(10.0, FleetScale.p50UpperBound(d));
         assertEquals("-", FleetScale.quantile(FleetScale.bucketDeltas(s1, s1, "h"), 0.5));
     }
