@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates bench/RESULTS.md: per-call overhead (JMH), startup, scrape cost and memory of
+# Regenerates bench/RESULTS.md: per-call overhead (JMH), startup, scrape cost, fleet scale and memory of
 # yawl-metrics-agent, with the OpenTelemetry javaagent and jmx_exporter as the alternatives.
 #
 #   bench/run.sh                 full run (~30-40 min on 2 cores), writes bench/RESULTS.md
@@ -9,7 +9,8 @@
 #            --note "TEXT" (a line printed under the title, e.g. why figures are provisional),
 #            --rounds N (overrides the rounds of the overhead, startup and memory steps)
 # Exits non-zero when a benchmark fails to run or finds a correctness problem (agent did not record
-# a measured call, series count depends on fleet size); never because numbers are slow.
+# a measured call, series count depends on fleet size, no renewals or no JFR samples in the fleet
+# window); never because numbers are slow.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -91,6 +92,7 @@ step() { # step NAME MAIN-CLASS args...
 step overhead Overhead "${ROUNDS[@]}"
 step startup Startup "${ROUNDS[@]}"
 step scrape ScrapeCost
+step fleet FleetScale
 step memory Memory "${ROUNDS[@]}"
 
 {
@@ -113,18 +115,6 @@ step memory Memory "${ROUNDS[@]}"
   echo
   for c in "${COMMANDS[@]}"; do echo "- \`$c\`"; done
   echo
-  for s in overhead startup scrape; do cat "$RES/$s.md"; done
-  cat <<'MD'
-## 4. Fleet scale (1M registered agents, renewals every 10 s)
-
-Not run yet. Needed: the lifecycle fixture's population (GenericPartyAgent) next to the marketplace
-and heartbeat ones in `bench/src/main/java/dev/yawlmetrics/bench/fleet/Populations`, then a
-`FleetScale` step: `BenchHost serve 1000000` with `-Dfixture.heartbeat.executor=single` (the newer
-engine's single renewal thread; 100,000 renewals/s offered), agent on and off, JFR execution samples
-(`-XX:StartFlightRecording`, `jfr print --events jdk.ExecutionSample`) attributed to frames in
-`dev.yawlmetrics.agent`, and queue depth / lateness read from /metrics.
-
-MD
-  cat "$RES/memory.md"
+  for s in overhead startup scrape fleet memory; do cat "$RES/$s.md"; done
 } > "$OUT"
 echo "bench/run.sh: wrote $OUT"

@@ -14,8 +14,10 @@ import java.util.List;
  *   <li>{@code startup}: load every instrumented class, exercise each subsystem with a few agents,
  *       wait until our agent's endpoint is bound when our agent is attached (so its background
  *       start-up is counted, not cut off by the exit), print STARTUP-OK and exit;</li>
- *   <li>{@code serve N}: N agents in every subsystem, every series created, READY, then wait for
- *       "exit" on stdin (the scrape benchmark scrapes meanwhile);</li>
+ *   <li>{@code serve N}: N agents in every subsystem (or those named in {@code -Dbench.populations}),
+ *       every series created, READY, then wait for "exit" on stdin (the scrape benchmark scrapes
+ *       meanwhile; "exercise" repeats the instrumented calls, "stats" prints agent-independent
+ *       counters such as etcd puts received);</li>
  *   <li>{@code memory N}: heap used after full GCs before and after creating N agents per subsystem
  *       and exercising each; prints "HEAP name before after".</li>
  * </ul>
@@ -62,16 +64,26 @@ public final class BenchHost {
             }
             case "serve" -> {
                 int n = Integer.parseInt(args[1]);
+                long t0 = System.nanoTime();
                 for (Population p : populations) {
                     p.populate(n);
                     p.exercise();
                 }
-                System.out.println("READY " + n);
+                System.out.println("READY " + n + " populate_ms=" + (System.nanoTime() - t0) / 1_000_000);
                 System.out.flush();
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 String line;
                 while ((line = in.readLine()) != null && !line.trim().equals("exit")) {
-                    if (line.trim().equals("exercise")) {
+                    if (line.trim().equals("stats")) {
+                        // Counters known without any agent (e.g. etcd puts received), so a plain fork can be compared.
+                        StringBuilder sb = new StringBuilder("STATS t=").append(System.currentTimeMillis());
+                        for (Population p : populations) {
+                            String st = p.stats();
+                            sb.append(st.isEmpty() ? "" : " " + st);
+                        }
+                        System.out.println(sb);
+                        System.out.flush();
+                    } else if (line.trim().equals("exercise")) {
                         for (Population p : populations) {
                             p.exercise();
                         }

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A minimal etcd stand-in on loopback that answers every v3 JSON call with 200 "{}": enough for
@@ -15,11 +16,15 @@ import java.util.concurrent.ExecutorService;
  */
 public final class LoopbackEtcd implements AutoCloseable {
     private final HttpServer server;
+    private final LongAdder puts = new LongAdder();
 
     public LoopbackEtcd(ExecutorService handlers) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
         server.createContext("/", exchange -> {
             exchange.getRequestBody().readAllBytes();
+            if (exchange.getRequestURI().getPath().endsWith("/kv/put")) {
+                puts.increment();
+            }
             byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -28,6 +33,11 @@ public final class LoopbackEtcd implements AutoCloseable {
         });
         server.setExecutor(handlers);
         server.start();
+    }
+
+    /** Puts answered so far: registrations plus renewals, counted without any agent. */
+    public long puts() {
+        return puts.sum();
     }
 
     public String url() {

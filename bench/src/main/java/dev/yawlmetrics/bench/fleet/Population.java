@@ -23,6 +23,11 @@ public interface Population {
      */
     void exercise() throws Exception;
 
+    /** Counters the fleet-scale step reads with and without an agent ("name=value ..."), or "". */
+    default String stats() {
+        return "";
+    }
+
     /** Releases what populate created (threads, servers); no-op by default. */
     default void close() throws Exception {}
 }

@@ -1,0 +1,70 @@
+package dev.yawlmetrics.bench;
+
+import dev.yawlmetrics.bench.harness.JfrAttribution;
+import dev.yawlmetrics.testsupport.Scrape;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** How fleet-scale samples are charged to the agent and how histogram buckets become quantiles. No timing. */
+class FleetScaleArithmeticTest {
+
+    @Test
+    void aSampleIsTheAgentsWhenItsTopmostNonJdkFrameIsAgentCode() {
+        JfrAttribution a = new JfrAttribution();
+        // agent recorder calling into the JDK (LongAdder) under an engine frame: agent
+        a.add("etcd-heartbeat-0",
+                List.of("java.util.concurrent.atomic.LongAdder", "dev.yawlmetrics.agent.etcd.EtcdRecorder",
+                        "org.yawlfoundation.yawl.integration.autonomous.registry.EtcdAgentRegistryClient",
+                        "dev.yawlmetrics.agent.heartbeat.RenewalTask"),
+                List.of("add", "publishFinished", "publishToEtcd", "run"));
+        // the engine's HTTP put inside the agent's RenewalTask wrapper: engine, but "anywhere on stack"
+        a.add("etcd-heartbeat-0",
+                List.of("jdk.internal.net.http.HttpClientImpl",
+                        "org.yawlfoundation.yawl.integration.autonomous.registry.EtcdAgentRegistryClient",
+                        "dev.yawlmetrics.agent.heartbeat.RenewalTask"),
+                List.of("send", "publishToEtcd", "run"));
+        // JDK-only stack on the agent's endpoint thread: agent; on another thread: not
+        a.add("yawl-metrics-http-1", List.of("sun.net.httpserver.ServerImpl$Exchange"), List.of("run"));
+        a.add("HTTP-Dispatcher", List.of("sun.net.httpserver.ServerImpl$Dispatcher"), List.of("run"));
+        // shaded Micrometer is the agent's; a hidden-class lambda name is folded
+        a.add("", List.of("dev.yawlmetrics.agent.httpclient.HttpClientInstrumentation$$Lambda/0x0000000050087da0"), List.of("accept"));
+
+        assertEquals(5, a.samples);
+        assertEquals(3, a.agentSamples);
+        assertEquals(4, a.anyAgentFrameSamples);
+        assertEquals(0.6, a.agentShare(), 1e-9);
+        assertEquals(Map.of("etcd.EtcdRecorder.publishFinished", 1L,
+                "(JDK code on thread yawl-metrics-http-#)", 1L,
+                "httpclient.HttpClientInstrumentation$$Lambda.accept", 1L), a.agentFrames);
+        assertEquals(2L, a.threads.get("etcd-heartbeat-#"));
+        assertEquals(1L, a.threads.get("(unnamed: virtual threads)"));
+    }
+
+    @Test
+    void quantilesComeFromBucketDeltasAsUpperBounds() {
+        Scrape s0 = Scrape.parse("""
+                h_bucket{le="1.0"} 10
+                h_bucket{le="10.0"} 10
+                h_bucket{le="1000.0"} 10
+                h_bucket{le="+Inf"} 10
+                """);
+        Scrape s1 = Scrape.parse("""
+                h_bucket{le="1.0"} 40
+                h_bucket{le="10.0"} 90
+                h_bucket{le="1000.0"} 108
+                h_bucket{le="+Inf"} 110
+                """);
+        Map<Double, Double> d = FleetScale.bucketDeltas(s0, s1, "h");
+        assertEquals(Map.of(1.0, 30.0, 10.0, 80.0, 1000.0, 98.0, Double.POSITIVE_INFINITY, 100.0), d);
+        assertEquals("≤ 1 ms", FleetScale.quantile(d, 0.3));
+        assertEquals("in (1 ms, 10 ms]", FleetScale.quantile(d, 0.5));
+        assertEquals("in (10 ms, 1,000 ms]", FleetScale.quantile(d, 0.98));
+        assertEquals("> 1,000 ms", FleetScale.quantile(d, 0.99));
+        assertEquals(10.0, FleetScale.p50UpperBound(d));
+        assertEquals("-", FleetScale.quantile(FleetScale.bucketDeltas(s1, s1, "h"), 0.5));
+    }
+}
