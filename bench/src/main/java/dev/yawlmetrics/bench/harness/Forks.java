@@ -71,6 +71,18 @@ public final class Forks {
     }
 
     /** Non-comment, non-empty lines of a text exposition: the number of samples exported. */
+    /** Each sample's name and labels (the value cut off), in exposition order. */
+    public static java.util.List<String> seriesKeys(byte[] body) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        for (String line : new String(body, java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                int space = line.lastIndexOf(' ');
+                keys.add(space > 0 ? line.substring(0, space) : line);
+            }
+        }
+        return keys;
+    }
+
     public static int seriesCount(byte[] body) {
         int n = 0;
         for (String line : new String(body, java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
