@@ -1,9 +1,9 @@
 package dev.yawlmetrics.agent.httpclient;
 
 import dev.yawlmetrics.agent.metrics.Buckets;
+import dev.yawlmetrics.agent.metrics.LeanHistogram;
 import dev.yawlmetrics.agent.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -43,7 +43,8 @@ public final class HttpClientMetrics {
     /** [host][method][status], created on first use so unused combinations export nothing. */
     private final AtomicReferenceArray<Counter> sent;
     private final AtomicReferenceArray<Counter> timeouts;
-    private final DistributionSummary[] latency;
+    /** Lean (no _max): recorded on every request the engine makes, heartbeat renewals included. */
+    private final LeanHistogram[] latency;
 
     public HttpClientMetrics(MeterRegistry registry, int capacity, List<String> hosts) {
         this.registry = registry;
@@ -52,14 +53,15 @@ public final class HttpClientMetrics {
         int hostSlots = hostSlots();
         this.sent = new AtomicReferenceArray<>(hostSlots * METHODS.length * STATUS_CLASSES.length);
         this.timeouts = new AtomicReferenceArray<>(hostSlots * 2);
-        this.latency = new DistributionSummary[hostSlots];
+        String[] hostLabels = new String[hostSlots];
         for (int h = 0; h < hostSlots; h++) {
-            latency[h] = DistributionSummary.builder(MetricNames.HTTP_REQUEST_LATENCY)
-                    .description("java.net.http requests: from send/sendAsync until the caller's future completes"
-                            + " (response and body handled, failed or cancelled), ms")
-                    .tags(hostTags(h))
-                    .serviceLevelObjectives(Buckets.LATENCY_MS)
-                    .register(registry);
+            hostLabels[h] = h < this.hosts.size() ? this.hosts.get(h) : OTHER_HOST;
+        }
+        this.latency = LeanHistogram.register(registry, MetricNames.HTTP_REQUEST_LATENCY,
+                "java.net.http requests: from send/sendAsync until the caller's future completes"
+                        + " (response and body handled, failed or cancelled), ms",
+                Buckets.LATENCY_MS, this.hosts.isEmpty() ? null : "host", hostLabels);
+        for (int h = 0; h < hostSlots; h++) {
             // Timeout counters exist at 0 from the start (a bounded 2 per host slot), so
             // rate() and the timeout alert see a series before the first timeout happens.
             timeoutCounter(h, TIMEOUT_CONNECT);
