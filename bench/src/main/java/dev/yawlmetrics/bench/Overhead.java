@@ -135,6 +135,43 @@ public final class Overhead {
         }
         rows.values().forEach(sb::append);
         sb.append("\n");
+        noise(sb, plain, agent, rounds);
         return sb.toString();
+    }
+
+    /**
+     * Fork-to-fork noise per call: the added time of each round (agent fork minus plain fork of
+     * the same round) and each variant's spread over its forks (max - min). An added median below
+     * the larger spread is within noise: the with/without comparison cannot resolve it.
+     */
+    static void noise(StringBuilder sb, Map<String, List<Double>> plain, Map<String, List<Double>> agent, int rounds) {
+        if (rounds < 2) {
+            sb.append("Noise: 1 round, so fork-to-fork noise is not measured; use `--rounds 3` or more for figures.\n\n");
+            return;
+        }
+        sb.append("Noise (per call: added per round = agent fork − plain fork of the same round, median [min–max];"
+                + " spread = max − min over a variant's forks; an added median below the larger spread is within noise):\n\n");
+        sb.append("| call | added per round | plain spread | agent spread | added vs noise |\n|---|---|---|---|---|\n");
+        for (String name : plain.keySet()) {
+            if (name.contains(".Floor.") || !agent.containsKey(name)) {
+                continue;
+            }
+            List<Double> p = plain.get(name);
+            List<Double> a = agent.get(name);
+            List<Double> perRound = new ArrayList<>();
+            for (int r = 0; r < Math.min(p.size(), a.size()); r++) {
+                perRound.add(a.get(r) - p.get(r));
+            }
+            Stats ps = new Stats(p);
+            Stats as = new Stats(a);
+            double added = as.median() - ps.median();
+            double spread = Math.max(ps.max() - ps.min(), as.max() - as.min());
+            sb.append("| ").append(name.replace("dev.yawlmetrics.bench.percall.", "")).append(" | ")
+              .append(new Stats(perRound).summary("%.1f")).append(" | ")
+              .append(Stats.fmt("%.1f", ps.max() - ps.min())).append(" | ")
+              .append(Stats.fmt("%.1f", as.max() - as.min())).append(" | ")
+              .append(Math.abs(added) > spread ? "resolved" : "**within noise**").append(" |\n");
+        }
+        sb.append("\n");
     }
 }
