@@ -80,6 +80,9 @@ class HarnessArithmeticTest {
         assertTrue(md.contains("| MarketplaceCalls.findById | 120.0 [110.0–120.0] | 20.0 | 30.0 | resolved |"), md);
         // noisy: per round 300, -400, 50; added 1250 - 1200 = 50 < spread 500.
         assertTrue(md.contains("| HttpClientCalls.sendLoopback | 50.0 [-400.0–300.0] | 500.0 | 200.0 | **within noise** |"), md);
+        // ...and the main table gives no met/missed verdict for it (ratio 0.50x would say "met").
+        assertTrue(md.contains("| 50.0 | 0.50x | within noise |"), md);
+        assertTrue(md.contains("| 120.0 | 1.20x | met |"), md);
         String one = Overhead.report(Map.of(floor, List.of(100.0), quiet, List.of(200.0)),
                 Map.of(floor, List.of(100.0), quiet, List.of(300.0)), 1, true, "x", "-javaagent:/a.jar", new String[] {});
         assertTrue(one.contains("Noise: 1 round"), one);
