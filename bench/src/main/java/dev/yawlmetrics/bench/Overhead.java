@@ -132,7 +132,8 @@ public final class Overhead {
             double ratio = added / floor;
             String shortName = name.replace("dev.yawlmetrics.bench.percall.", "");
             // A target verdict on an added time the forks cannot resolve would be a coin toss.
-            String verdict = rounds >= 2 && !resolved(p, a) ? "within noise" : ratio <= TARGET ? "met" : "**missed**";
+            String verdict = rounds >= 2 && !resolved(plain.get(name), agent.get(name)) ? "within noise"
+                    : ratio <= TARGET ? "met" : "**missed**";
             rows.put(shortName, "| " + shortName + " | " + p.summary("%.1f") + " | " + a.summary("%.1f") + " | "
                     + Stats.fmt("%.1f", added) + " | " + Stats.fmt("%.2f", ratio) + "x | " + verdict + " |\n");
         }
@@ -144,8 +145,8 @@ public final class Overhead {
 
     /**
      * Fork-to-fork noise per call: the added time of each round (agent fork minus plain fork of
-     * the same round) and each variant's spread over its forks (max - min). An added median below
-     * the larger spread is within noise: the with/without comparison cannot resolve it, and the
+     * the same round) and each variant's spread over its forks (max - min). When the rounds do not
+     * all agree on the sign of the added time, the with/without comparison cannot resolve it: the
      * main table then says "within noise" instead of met/missed.
      */
     static void noise(StringBuilder sb, Map<String, List<Double>> plain, Map<String, List<Double>> agent, int rounds) {
@@ -154,32 +155,37 @@ public final class Overhead {
             return;
         }
         sb.append("Noise (per call: added per round = agent fork − plain fork of the same round, median [min–max];"
-                + " spread = max − min over a variant's forks; an added median below the larger spread is within noise):\n\n");
+                + " spread = max − min over a variant's forks. The added time is resolved when every round agrees on its sign"
+                + " (by chance alone: ").append(Stats.fmt("%.1f", 100 * Math.pow(2, 1 - rounds)))
+          .append(" % with ").append(rounds).append(" rounds), else within noise and the table above gives no verdict):\n\n");
         sb.append("| call | added per round | plain spread | agent spread | added vs noise |\n|---|---|---|---|---|\n");
         for (String name : plain.keySet()) {
             if (name.contains(".Floor.") || !agent.containsKey(name)) {
                 continue;
             }
-            List<Double> p = plain.get(name);
-            List<Double> a = agent.get(name);
-            List<Double> perRound = new ArrayList<>();
-            for (int r = 0; r < Math.min(p.size(), a.size()); r++) {
-                perRound.add(a.get(r) - p.get(r));
-            }
-            Stats ps = new Stats(p);
-            Stats as = new Stats(a);
+            Stats ps = new Stats(plain.get(name));
+            Stats as = new Stats(agent.get(name));
             sb.append("| ").append(name.replace("dev.yawlmetrics.bench.percall.", "")).append(" | ")
-              .append(new Stats(perRound).summary("%.1f")).append(" | ")
+              .append(new Stats(perRound(plain.get(name), agent.get(name))).summary("%.1f")).append(" | ")
               .append(Stats.fmt("%.1f", ps.max() - ps.min())).append(" | ")
               .append(Stats.fmt("%.1f", as.max() - as.min())).append(" | ")
-              .append(resolved(ps, as) ? "resolved" : "**within noise**").append(" |\n");
+              .append(resolved(plain.get(name), agent.get(name)) ? "resolved" : "**within noise**").append(" |\n");
         }
         sb.append("\n");
     }
 
-    /** The added median exceeds the larger fork-to-fork spread (max - min) of the two variants. */
-    static boolean resolved(Stats plain, Stats agent) {
-        double added = agent.median() - plain.median();
-        return Math.abs(added) > Math.max(plain.max() - plain.min(), agent.max() - agent.min());
+    /** Agent fork minus plain fork, round by round (both lists are in round order). */
+    static List<Double> perRound(List<Double> plain, List<Double> agent) {
+        List<Double> out = new ArrayList<>();
+        for (int r = 0; r < Math.min(plain.size(), agent.size()); r++) {
+            out.add(agent.get(r) - plain.get(r));
+        }
+        return out;
+    }
+
+    /** Every round's added time has the same sign (alternating paired rounds; a sign test). */
+    static boolean resolved(List<Double> plain, List<Double> agent) {
+        Stats s = new Stats(perRound(plain, agent));
+        return s.min() > 0 || s.max() < 0;
     }
 }
