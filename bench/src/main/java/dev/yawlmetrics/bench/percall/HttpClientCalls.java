@@ -33,9 +33,10 @@ import java.util.concurrent.Executors;
  * <ul>
  *   <li>{@link #sendLoopback}: the real thing and the primary figure: one synchronous GET
  *       answered {@code 200 "ok"} by a raw loopback responder ({@link LoopbackOk}) in this JVM,
- *       body read as a String. A loopback round trip costs 100-300 µs here and its average moves by
- *       tens of µs between forks on a shared machine, so the agent's fraction of a µs is far below
- *       what with/without forks of it can resolve: read its added time against its spread.</li>
+ *       body read as a String. A loopback round trip costs 120-140 µs here when the machine is
+ *       quiet and its average moves by tens of µs between forks (ms under load), so the agent's
+ *       fraction of a µs is far below what with/without forks of it can resolve: read its added
+ *       time against its noise (Overhead's noise table).</li>
  *   <li>{@link #bridgeAndRecorderOnly}: isolates what the agent adds to one successful request.
  *       The calls the inlined advice and the JDK make into the agent's bridge, in the order a
  *       request makes them, on the bridge the agent installed in this JVM (its recorder, its
