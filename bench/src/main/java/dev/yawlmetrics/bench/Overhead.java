@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * Per-call overhead: every benchmark in {@code dev.yawlmetrics.bench.percall} (except the floor)
  * runs in alternating rounds, one fork without and one fork with {@code -javaagent}, and the floor
  * runs in every round too. Reports, per call: plain and instrumented medians (min-max over rounds),
- * added = instrumented - plain (medians), and added / floor against the 1.3x target.
+ * added = instrumented - plain (medians), and added / floor against the 1.3x target; with 2 or
+ * more rounds also the fork-to-fork noise per call, and no verdict where the added time is within it.
  *
  * <p>Usage: {@code java -Dbench.agent.jar=... -cp benchmarks.jar dev.yawlmetrics.bench.Overhead [--smoke] [--rounds N] [--include REGEX] [--out file.md]}
  */
@@ -130,11 +131,61 @@ public final class Overhead {
             double added = a.median() - p.median();
             double ratio = added / floor;
             String shortName = name.replace("dev.yawlmetrics.bench.percall.", "");
+            // A target verdict on an added time the forks cannot resolve would be a coin toss.
+            String verdict = rounds >= 2 && !resolved(plain.get(name), agent.get(name)) ? "within noise"
+                    : ratio <= TARGET ? "met" : "**missed**";
             rows.put(shortName, "| " + shortName + " | " + p.summary("%.1f") + " | " + a.summary("%.1f") + " | "
-                    + Stats.fmt("%.1f", added) + " | " + Stats.fmt("%.2f", ratio) + "x | " + (ratio <= TARGET ? "met" : "**missed**") + " |\n");
+                    + Stats.fmt("%.1f", added) + " | " + Stats.fmt("%.2f", ratio) + "x | " + verdict + " |\n");
         }
         rows.values().forEach(sb::append);
         sb.append("\n");
+        noise(sb, plain, agent, rounds);
         return sb.toString();
+    }
+
+    /**
+     * Fork-to-fork noise per call: the added time of each round (agent fork minus plain fork of
+     * the same round) and each variant's spread over its forks (max - min). When the rounds do not
+     * all agree on the sign of the added time, the with/without comparison cannot resolve it: the
+     * main table then says "within noise" instead of met/missed.
+     */
+    static void noise(StringBuilder sb, Map<String, List<Double>> plain, Map<String, List<Double>> agent, int rounds) {
+        if (rounds < 2) {
+            sb.append("Noise: 1 round, so fork-to-fork noise is not measured; use `--rounds 3` or more for figures.\n\n");
+            return;
+        }
+        sb.append("Noise (per call: added per round = agent fork − plain fork of the same round, median [min–max];"
+                + " spread = max − min over a variant's forks. The added time is resolved when every round agrees on its sign"
+                + " (by chance alone: ").append(Stats.fmt("%.1f", 100 * Math.pow(2, 1 - rounds)))
+          .append(" % with ").append(rounds).append(" rounds), else within noise and the table above gives no verdict):\n\n");
+        sb.append("| call | added per round | plain spread | agent spread | added vs noise |\n|---|---|---|---|---|\n");
+        for (String name : plain.keySet()) {
+            if (name.contains(".Floor.") || !agent.containsKey(name)) {
+                continue;
+            }
+            Stats ps = new Stats(plain.get(name));
+            Stats as = new Stats(agent.get(name));
+            sb.append("| ").append(name.replace("dev.yawlmetrics.bench.percall.", "")).append(" | ")
+              .append(new Stats(perRound(plain.get(name), agent.get(name))).summary("%.1f")).append(" | ")
+              .append(Stats.fmt("%.1f", ps.max() - ps.min())).append(" | ")
+              .append(Stats.fmt("%.1f", as.max() - as.min())).append(" | ")
+              .append(resolved(plain.get(name), agent.get(name)) ? "resolved" : "**within noise**").append(" |\n");
+        }
+        sb.append("\n");
+    }
+
+    /** Agent fork minus plain fork, round by round (both lists are in round order). */
+    static List<Double> perRound(List<Double> plain, List<Double> agent) {
+        List<Double> out = new ArrayList<>();
+        for (int r = 0; r < Math.min(plain.size(), agent.size()); r++) {
+            out.add(agent.get(r) - plain.get(r));
+        }
+        return out;
+    }
+
+    /** Every round's added time has the same sign (alternating paired rounds; a sign test). */
+    static boolean resolved(List<Double> plain, List<Double> agent) {
+        Stats s = new Stats(perRound(plain, agent));
+        return s.min() > 0 || s.max() < 0;
     }
 }

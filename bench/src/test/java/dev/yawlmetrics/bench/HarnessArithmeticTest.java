@@ -64,4 +64,28 @@ class HarnessArithmeticTest {
         assertTrue(md.contains("| MarketplaceCalls.findById | 200.0 [190.0–210.0] | 320.0 [300.0–330.0] | 120.0 | 1.20x | met |"), md);
         assertTrue(md.contains("-javaagent:.../yawl-metrics-agent.jar=port=0"), md);
     }
+
+    @Test
+    void noiseIsPerRoundAddedAndForkSpread() {
+        String floor = Overhead.FLOOR;
+        String quiet = "dev.yawlmetrics.bench.percall.MarketplaceCalls.findById";
+        String noisy = "dev.yawlmetrics.bench.percall.HttpClientCalls.sendLoopback";
+        String md = Overhead.report(
+                Map.of(floor, List.of(100.0, 100.0, 100.0), quiet, List.of(200.0, 210.0, 190.0),
+                        noisy, List.of(1000.0, 1500.0, 1200.0)),
+                Map.of(floor, List.of(100.0, 100.0, 100.0), quiet, List.of(320.0, 330.0, 300.0),
+                        noisy, List.of(1300.0, 1100.0, 1250.0)),
+                3, false, "x", "-javaagent:/a.jar", new String[] {"-Xmx1g"});
+        // quiet: per round 120, 120, 110, all positive: resolved (spreads 20 and 30).
+        assertTrue(md.contains("| MarketplaceCalls.findById | 120.0 [110.0–120.0] | 20.0 | 30.0 | resolved |"), md);
+        // noisy: per round 300, -400, 50, signs disagree: within noise (added 1250 - 1200 = 50).
+        assertTrue(md.contains("| HttpClientCalls.sendLoopback | 50.0 [-400.0–300.0] | 500.0 | 200.0 | **within noise** |"), md);
+        // ...and the main table gives no met/missed verdict for it (ratio 0.50x would say "met").
+        assertTrue(md.contains("| 50.0 | 0.50x | within noise |"), md);
+        assertTrue(md.contains("| 120.0 | 1.20x | met |"), md);
+        String one = Overhead.report(Map.of(floor, List.of(100.0), quiet, List.of(200.0)),
+                Map.of(floor, List.of(100.0), quiet, List.of(300.0)), 1, true, "x", "-javaagent:/a.jar", new String[] {});
+        assertTrue(one.contains("Noise: 1 round"), one);
+        assertTrue(md.contains("by chance alone: 25.0 % with 3 rounds"), md);
+    }
 }

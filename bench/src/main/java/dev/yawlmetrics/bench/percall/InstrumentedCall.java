@@ -31,19 +31,28 @@ public abstract class InstrumentedCall {
         }
         String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
         String series = recordedSeries(method);
-        String body;
-        try (var in = URI.create("http://127.0.0.1:" + port + "/metrics").toURL().openStream()) {
-            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        for (String line : body.split("\n")) {
-            if (line.startsWith(series + " ")) {
-                double v = Double.parseDouble(line.substring(series.length() + 1).trim());
-                if (v > 0) {
-                    System.out.println("[bench] agent recorded " + line);
-                    return;
-                }
-            }
+        String body = agentMetrics(port);
+        if (sample(body, series) > 0) {
+            System.out.println("[bench] agent recorded " + series + " " + sample(body, series));
+            return;
         }
         throw new IllegalStateException("agent attached but " + series + " was not recorded; /metrics was:\n" + body);
+    }
+
+    /** The agent's exposition, read with HttpURLConnection (never through an instrumented client). */
+    protected static String agentMetrics(int port) throws java.io.IOException {
+        try (var in = URI.create("http://127.0.0.1:" + port + "/metrics").toURL().openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The value of the sample line {@code series} (name and labels exactly as exported), or NaN if absent. */
+    protected static double sample(String body, String series) {
+        for (String line : body.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return Double.NaN;
     }
 }
