@@ -7,6 +7,7 @@ import dev.yawlmetrics.agent.instrumentation.ClassShape;
 import dev.yawlmetrics.agent.instrumentation.ClassShape.Member;
 import dev.yawlmetrics.agent.instrumentation.MethodAdvice;
 import dev.yawlmetrics.agent.instrumentation.MethodAdvice.Hook;
+import dev.yawlmetrics.agent.lifecycle.TrackedAgentType;
 import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
 import dev.yawlmetrics.agent.instrumentation.Weaving;
 import dev.yawlmetrics.agent.lifecycle.AgentShape;
@@ -55,31 +56,16 @@ public final class DiscoveryInstrumentation implements InstrumentationModule {
         return List.of(new AgentType());
     }
 
-    static final class AgentType implements TypeInstrumentation {
+    static final class AgentType extends TrackedAgentType {
         static final Predicate<Member> CYCLE = named("runDiscoveryCycle").and(takesArguments(0)).and(returns(boolean.class));
         static final Predicate<Member> LOOP = AgentShape.DISCOVERY_LAMBDA.and(isStatic().negate());
 
         @Override
-        public String targetClassName() {
-            return AgentShape.TARGET;
-        }
-
-        /** Per-agent state is a field added at first load; see AgentShape.ensureTracked. */
-        @Override
-        public boolean addsMembers() {
-            return true;
-        }
-
-        @Override
-        public String checkShape(ClassShape type) {
-            List<String> fields = AgentShape.missingFields(type);
-            if (!fields.isEmpty()) {
-                return "member(s) not found: " + String.join(", ", fields);
-            }
-            return type.missing(
+        protected ClassShape.Expect[] expectedMethods() {
+            return new ClassShape.Expect[] {
                     ClassShape.method("boolean runDiscoveryCycle()", CYCLE),
                     ClassShape.method("instance lambda$startDiscoveryLoop$N()", LOOP),
-                    ClassShape.method("processWorkItem(WorkItemRecord)", named("processWorkItem").and(takesArguments(1))));
+                    ClassShape.method("processWorkItem(WorkItemRecord)", named("processWorkItem").and(takesArguments(1)))};
         }
 
         @Override

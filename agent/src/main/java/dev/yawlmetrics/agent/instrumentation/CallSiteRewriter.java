@@ -78,8 +78,9 @@ public final class CallSiteRewriter implements Weaving.MethodRewriter {
         return Set.copyOf(out);
     }
 
-    String hookOwner() {
-        return hookOwner;
+    @Override
+    public java.util.List<String> calledClasses() {
+        return java.util.List.of(hookOwner);
     }
 
     @Override

@@ -23,6 +23,14 @@ public final class Weaving {
     /** Rewrites the instructions of one method (for example one kind of call). */
     public interface MethodRewriter {
         MethodVisitor wrap(MethodVisitor next, ClassShape type, Member method);
+
+        /**
+         * Internal names of the agent classes the rewritten code calls (checked for visibility
+         * from the engine's loader, like advice hooks); a class's own generated methods need none.
+         */
+        default List<String> calledClasses() {
+            return List.of();
+        }
     }
 
     private static final class AdviceRule {
@@ -113,8 +121,7 @@ public final class Weaving {
 
     public Weaving rewrite(Predicate<Member> methods, MethodRewriter rewriter) {
         rewrites.add(new RewriteRule(methods, rewriter));
-        if (rewriter instanceof CallSiteRewriter) {
-            String owner = ((CallSiteRewriter) rewriter).hookOwner();
+        for (String owner : rewriter.calledClasses()) {
             if (!owner.equals(type.internalName())) {
                 hookOwners.add(owner);
             }

@@ -24,7 +24,12 @@ import net.bytebuddy.jar.asm.Type;
  * delegate with {@code this(...)} are left alone (the delegate counts).
  */
 public final class ConstructorTracking implements Weaving.MethodRewriter {
-    static final String RECORDER = Type.getInternalName(LifecycleRecorder.class);
+    private static final String RECORDER = Type.getInternalName(LifecycleRecorder.class);
+
+    @Override
+    public java.util.List<String> calledClasses() {
+        return java.util.List.of(RECORDER);
+    }
 
     @Override
     public MethodVisitor wrap(MethodVisitor methodVisitor, ClassShape type, Member method) {

@@ -37,34 +37,18 @@ public final class LifecycleInstrumentation implements InstrumentationModule {
         return List.of(new AgentType());
     }
 
-    static final class AgentType implements TypeInstrumentation {
+    static final class AgentType extends TrackedAgentType {
         @Override
-        public String targetClassName() {
-            return AgentShape.TARGET;
-        }
-
-        /** Per-agent state is a field added at first load; see AgentShape.ensureTracked. */
-        @Override
-        public boolean addsMembers() {
-            return true;
-        }
-
-        @Override
-        public String checkShape(ClassShape type) {
-            List<String> fields = AgentShape.missingFields(type);
-            if (!fields.isEmpty()) {
-                return "member(s) not found: " + String.join(", ", fields);
-            }
-            return type.missing(
+        protected ClassShape.Expect[] expectedMethods() {
+            return new ClassShape.Expect[] {
                     ClassShape.method("void start()", named("start").and(takesArguments(0))),
-                    ClassShape.method("void stop()", named("stop").and(takesArguments(0))));
+                    ClassShape.method("void stop()", named("stop").and(takesArguments(0)))};
         }
 
         @Override
         public void transform(Weaving weaving) {
             AgentShape.ensureTracked(weaving);
             weaving.rewrite(AgentShape.CONSTRUCTOR, new ConstructorTracking())
-                    .calls(ConstructorTracking.RECORDER)
                     .rewrite(isInstanceMethod(), CallSiteRewriter.replace(AtomicReference.class.getName(), "set", "(Ljava/lang/Object;)V",
                             LifecycleRecorder.class, "set"))
                     .advise(named("stop").and(takesArguments(0)), MethodAdvice.builder()

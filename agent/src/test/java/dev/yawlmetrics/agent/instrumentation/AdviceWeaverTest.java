@@ -208,4 +208,32 @@ public class AdviceWeaverTest {
                 MethodAdvice.builder().exit(Hook.of(AdviceWeaverTest.class, "created"), self()).onThrowable().build())));
         assertTrue(e.getMessage().contains("constructor"), e.getMessage());
     }
+
+    @Test
+    void everyAgentClassTheWovenCodeCallsMustBeVisibleFromTheEnginesLoader() throws Exception {
+        byte[] bytes;
+        try (InputStream in = Sample.class.getResourceAsStream("/" + Sample.class.getName().replace('.', '/') + ".class")) {
+            bytes = in.readAllBytes();
+        }
+        ClassShape shape = ClassShape.read(bytes);
+        ClassLoader isolated = new ClassLoader(null) {};
+        String self = shape.internalName();
+
+        // A call redirected to a method generated in the class itself needs nothing.
+        Weaving own = new Weaving(shape, isolated).rewrite(Members.named("throwsOut"),
+                CallSiteRewriter.redirect("java.lang.String", "isEmpty", "()Z", self, "generated"));
+        assertNull(own.unreachableHook());
+
+        // A call replaced by one to the agent does, exactly like an advice hook.
+        Hook hook = Hook.of(AdviceWeaverTest.class, "token");
+        java.util.function.Function<ClassLoader, Weaving> rewriting = loader -> new Weaving(shape, loader)
+                .rewrite(Members.named("throwsOut"), CallSiteRewriter.substitute(java.util.Set.of("java/lang/String"),
+                        "concat", "(Ljava/lang/String;)Ljava/lang/String;", hook));
+        assertEquals(AdviceWeaverTest.class.getName(), rewriting.apply(isolated).unreachableHook());
+        assertNull(rewriting.apply(AdviceWeaverTest.class.getClassLoader()).unreachableHook());
+
+        Weaving advised = new Weaving(shape, isolated).advise(Members.isConstructor(),
+                MethodAdvice.builder().exit(Hook.of(AdviceWeaverTest.class, "created"), self()).build());
+        assertEquals(AdviceWeaverTest.class.getName(), advised.unreachableHook());
+    }
 }

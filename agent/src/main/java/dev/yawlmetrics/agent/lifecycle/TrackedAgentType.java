@@ -1,0 +1,36 @@
+package dev.yawlmetrics.agent.lifecycle;
+
+import dev.yawlmetrics.agent.instrumentation.ClassShape;
+import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
+
+import java.util.List;
+
+/**
+ * What the lifecycle and discovery instrumentations of {@code GenericPartyAgent} share: the
+ * target, the load-time-only field addition ({@link AgentShape#ensureTracked}), and the shape
+ * check of the engine fields the accessors read, before each module's own methods.
+ */
+public abstract class TrackedAgentType implements TypeInstrumentation {
+    @Override
+    public final String targetClassName() {
+        return AgentShape.TARGET;
+    }
+
+    /** Per-agent state is a field added at first load; see AgentShape.ensureTracked. */
+    @Override
+    public final boolean addsMembers() {
+        return true;
+    }
+
+    @Override
+    public final String checkShape(ClassShape type) {
+        List<String> fields = AgentShape.missingFields(type);
+        if (!fields.isEmpty()) {
+            return "member(s) not found: " + String.join(", ", fields);
+        }
+        return type.missing(expectedMethods());
+    }
+
+    /** The methods this module's advice and rewrites rely on. */
+    protected abstract ClassShape.Expect[] expectedMethods();
+}
