@@ -77,9 +77,7 @@ public final class ScrapeCost {
             // GC pause series appear with the JVM's first collection of each kind (bounded by the
             // collector's actions and causes, not by agents): a bigger fleet allocates more and
             // collects sooner, so they are left out of the size comparison.
-            Map<Integer, Integer> samplesBySize = new LinkedHashMap<>();
-            Map<Integer, List<String>> keys = keysBySize.getOrDefault(v, Map.of());
-            keys.forEach((size, k) -> samplesBySize.put(size, (int) k.stream().filter(x -> !isGcEvent(x)).count()));
+            Map<Integer, Integer> samplesBySize = comparableCounts(keysBySize.getOrDefault(v, Map.of()));
             if (v == Variant.YAWL && samplesBySize.values().stream().distinct().count() > 1) {
                 failures.add("our agent's sample count depends on the fleet size: " + samplesBySize
                         + "; series that differ: " + difference(keysBySize.get(v)));
@@ -120,6 +118,13 @@ public final class ScrapeCost {
             sb.append("- **FAILED**: ").append(f).append("\n");
         }
         return sb.append("\n").toString();
+    }
+
+    /** Per fleet size, the number of series that must not depend on it (GC-event series left out). */
+    static Map<Integer, Integer> comparableCounts(Map<Integer, List<String>> keysBySize) {
+        Map<Integer, Integer> counts = new LinkedHashMap<>();
+        keysBySize.forEach((size, k) -> counts.put(size, (int) k.stream().filter(x -> !isGcEvent(x)).count()));
+        return counts;
     }
 
     static boolean isGcEvent(String seriesKey) {

@@ -88,4 +88,26 @@ class HarnessArithmeticTest {
         assertTrue(one.contains("Noise: 1 round"), one);
         assertTrue(md.contains("by chance alone: 25.0 % with 3 rounds"), md);
     }
+
+    @Test
+    void seriesThatAppearWithTheFirstGcDoNotCountAsGrowingWithTheFleet() {
+        byte[] small = ("# HELP x\nyawl_agent_live{state=\"CREATED\"} 10\njvm_memory_used_bytes{area=\"heap\"} 1\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bigAfterGc = ("yawl_agent_live{state=\"CREATED\"} 100\njvm_memory_used_bytes{area=\"heap\"} 2\n"
+                + "jvm_gc_pause_seconds_count{action=\"end of minor GC\",cause=\"Allocation Failure\",gc=\"PS Scavenge\"} 1\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bigWithAgentSeries = ("yawl_agent_live{state=\"CREATED\"} 100\njvm_memory_used_bytes{area=\"heap\"} 2\n"
+                + "yawl_agent_live{state=\"agent-4711\"} 1\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.util.Map<Integer, java.util.List<String>> gc = new java.util.LinkedHashMap<>();
+        gc.put(10, Forks.seriesKeys(small));
+        gc.put(100, Forks.seriesKeys(bigAfterGc));
+        assertEquals(java.util.Map.of(10, 2, 100, 2), ScrapeCost.comparableCounts(gc));
+
+        java.util.Map<Integer, java.util.List<String>> grown = new java.util.LinkedHashMap<>();
+        grown.put(10, Forks.seriesKeys(small));
+        grown.put(100, Forks.seriesKeys(bigWithAgentSeries));
+        assertEquals(java.util.Map.of(10, 2, 100, 3), ScrapeCost.comparableCounts(grown));
+        assertTrue(ScrapeCost.difference(grown).contains("at 100 only: [yawl_agent_live{state=\"agent-4711\"}]"),
+                ScrapeCost.difference(grown));
+    }
 }
