@@ -39,7 +39,7 @@ import java.util.stream.Stream;
 public final class DemoLauncher {
     /** One family per instrumentation, plus the agent's own: what --check requires. */
     static final String[] EXPECTED_FAMILIES = {
-        "yawl_agent_info", "yawl_agent_instrumentation_applied",
+        "yawl_metrics_agent_info", "yawl_metrics_agent_instrumentation_applied",
         "yawl_heartbeat_renewal_success_total", "yawl_heartbeat_latency_ms_bucket",
         "yawl_etcd_query_latency_ms_bucket", "yawl_marketplace_query_latency_ms_bucket",
         "yawl_marketplace_live_agents_count", "yawl_agent_state_transitions_total", "yawl_agent_live",

@@ -122,10 +122,8 @@ public final class HttpClientMetrics {
         if (before == Request.DONE) {
             return;
         }
-        if (before == Request.PENDING) {
-            pending.decrementAndGet();
-        }
-        active.decrementAndGet();
+        // Count the request as sent before it leaves the in-flight gauges: a scrape in between
+        // then sees it twice (briefly), never not at all.
         int status = response instanceof HttpResponse ? statusIndex(((HttpResponse<?>) response).statusCode()) : STATUS_NONE;
         sentCounter(r.host, r.method, status).increment();
         latency[r.host].record((nowNanos - r.startNanos) / 1_000_000.0);
@@ -135,6 +133,10 @@ public final class HttpClientMetrics {
                 timeoutCounter(r.host, kind).increment();
             }
         }
+        if (before == Request.PENDING) {
+            pending.decrementAndGet();
+        }
+        active.decrementAndGet();
     }
 
     public long active() { return active.get(); }

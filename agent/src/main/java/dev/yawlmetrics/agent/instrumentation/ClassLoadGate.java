@@ -27,7 +27,7 @@ import java.util.WeakHashMap;
  * their first use cost an engine ~0.8 s of CPU and ~40 MiB at start-up (docs/benchmarks.md).
  *
  * <p>Every failure is contained here: a transformation that throws leaves the class exactly as
- * the engine compiled it, is logged once and counted in {@code yawl_agent_transformation_errors_total}.
+ * the engine compiled it, is logged once and counted in {@code yawl_metrics_agent_transformation_errors_total}.
  */
 public final class ClassLoadGate implements ClassFileTransformer {
     /** Internal names (slashes) of the target classes: all premain needs, no Byte Buddy involved. */
@@ -160,7 +160,7 @@ public final class ClassLoadGate implements ClassFileTransformer {
             if (drift != null) {
                 SelfMetrics.countSkipped(target.module);
                 AgentLog.warn(target.module.id() + ": left " + binaryName + " unchanged because its shape drifted ("
-                        + drift + "); yawl_agent_instrumentation_applied{instrumentation=\"" + target.module.id()
+                        + drift + "); yawl_metrics_agent_instrumentation_applied{instrumentation=\"" + target.module.id()
                         + "\"} stays 0 for this class");
                 continue;
             }

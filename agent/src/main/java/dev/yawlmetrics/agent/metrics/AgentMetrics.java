@@ -110,7 +110,7 @@ public final class AgentMetrics {
         try {
             if (SelfMetrics.countRecordingError(instrumentation) == 1) {
                 AgentLog.warn("recording a " + instrumentation.id() + " metric failed (engine call unaffected; "
-                        + "further failures are only counted in yawl_agent_recording_errors_total): " + error);
+                        + "further failures are only counted in yawl_metrics_agent_recording_errors_total): " + error);
             }
         } catch (Throwable ignored) {
             // Never let metrics bookkeeping reach engine code.

@@ -15,20 +15,20 @@ public final class MetricNames {
     private MetricNames() {}
 
     // --- the agent's own health -------------------------------------------------------------
-    /** yawl_agent_info{version} = 1. */
-    public static final String AGENT_INFO = "yawl.agent.info";
-    /** yawl_agent_instrumentation_enabled{instrumentation} = 0|1, from configuration. */
-    public static final String INSTRUMENTATION_ENABLED = "yawl.agent.instrumentation.enabled";
-    /** yawl_agent_instrumentation_applied{instrumentation} = 1 once a target was transformed. */
-    public static final String INSTRUMENTATION_APPLIED = "yawl.agent.instrumentation.applied";
-    /** yawl_agent_instrumentation_skipped_total{instrumentation}: target loaded but left unchanged (drift, late attach, invisible agent). */
-    public static final String INSTRUMENTATION_SKIPPED = "yawl.agent.instrumentation.skipped";
-    /** yawl_agent_transformation_errors_total{instrumentation}. */
-    public static final String TRANSFORMATION_ERRORS = "yawl.agent.transformation.errors";
-    /** yawl_agent_recording_errors_total{instrumentation}: exceptions swallowed while recording. */
-    public static final String RECORDING_ERRORS = "yawl.agent.recording.errors";
-    /** yawl_agent_config_errors_total: bad or unknown settings found at start-up. */
-    public static final String CONFIG_ERRORS = "yawl.agent.config.errors";
+    /** yawl_metrics_agent_info{version} = 1. */
+    public static final String AGENT_INFO = "yawl.metrics.agent.info";
+    /** yawl_metrics_agent_instrumentation_enabled{instrumentation} = 0|1, from configuration. */
+    public static final String INSTRUMENTATION_ENABLED = "yawl.metrics.agent.instrumentation.enabled";
+    /** yawl_metrics_agent_instrumentation_applied{instrumentation} = 1 once a target was transformed. */
+    public static final String INSTRUMENTATION_APPLIED = "yawl.metrics.agent.instrumentation.applied";
+    /** yawl_metrics_agent_instrumentation_skipped_total{instrumentation}: target loaded but left unchanged (drift, late attach, invisible agent). */
+    public static final String INSTRUMENTATION_SKIPPED = "yawl.metrics.agent.instrumentation.skipped";
+    /** yawl_metrics_agent_transformation_errors_total{instrumentation}. */
+    public static final String TRANSFORMATION_ERRORS = "yawl.metrics.agent.transformation.errors";
+    /** yawl_metrics_agent_recording_errors_total{instrumentation}: exceptions swallowed while recording. */
+    public static final String RECORDING_ERRORS = "yawl.metrics.agent.recording.errors";
+    /** yawl_metrics_agent_config_errors_total: bad or unknown settings found at start-up. */
+    public static final String CONFIG_ERRORS = "yawl.metrics.agent.config.errors";
 
     // --- heartbeat (EtcdAgentRegistryClient renewals) ----------------------------------------
     public static final String HEARTBEAT_LATENCY = "yawl.heartbeat.latency_ms";
@@ -56,7 +56,7 @@ public final class MetricNames {
     public static final String MARKETPLACE_UNPUBLISH = "yawl.marketplace.unpublish_count";
 
     // --- lifecycle --------------------------------------------------------------------------
-    /** Not "yawl.agent.created": Micrometer strips "created" and the name collides with yawl_agent_info. */
+    /** Not "yawl.agent.created": Micrometer strips "created" and the name collides with yawl_metrics_agent_info. */
     public static final String AGENT_CREATIONS = "yawl.agent.creations";
     public static final String AGENT_STOPPED = "yawl.agent.stopped";
     public static final String AGENT_CREATE_FAILURES = "yawl.agent.create_failures";

@@ -50,7 +50,7 @@ class EndpointTest {
             assertEquals("c1", sample.labels().get("cluster"), sample.toString());
             assertEquals("p-7", sample.labels().get("pod"), sample.toString());
         }
-        assertEquals(1.0, s.value("yawl_agent_info"));
+        assertEquals(1.0, s.value("yawl_metrics_agent_info"));
         // 2 queries + the null query whose NullPointerException is timed too
         assertEquals(3.0, s.value("yawl_marketplace_query_latency_ms_count", "query", "namespace"));
     }
@@ -70,7 +70,7 @@ class EndpointTest {
         HttpResponse<byte[]> r = jvm.request("GET", "/prom", Map.of("Accept-Encoding", "gzip"));
         assertEquals("gzip", r.headers().firstValue("Content-Encoding").orElse(""));
         String body = new String(new GZIPInputStream(new ByteArrayInputStream(r.body())).readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(body.contains("yawl_agent_info{"), body);
+        assertTrue(body.contains("yawl_metrics_agent_info{"), body);
         HttpResponse<byte[]> plain = jvm.request("GET", "/prom", Map.of("Accept-Encoding", "gzip;q=0"));
         assertTrue(plain.headers().firstValue("Content-Encoding").isEmpty());
     }

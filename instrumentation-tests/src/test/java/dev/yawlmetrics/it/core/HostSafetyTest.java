@@ -20,10 +20,10 @@ class HostSafetyTest {
     void appliedTurnsOneOnlyWhenTheTargetIsLoaded() throws Exception {
         try (AgentJvm jvm = AgentJvm.builder(CoreHost.class).start().awaitReady()) {
             Scrape before = jvm.scrape();
-            assertEquals(1.0, before.value("yawl_agent_instrumentation_enabled", "instrumentation", "marketplace"));
-            assertEquals(0.0, before.value("yawl_agent_instrumentation_applied", "instrumentation", "marketplace"));
+            assertEquals(1.0, before.value("yawl_metrics_agent_instrumentation_enabled", "instrumentation", "marketplace"));
+            assertEquals(0.0, before.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "marketplace"));
             jvm.command("market 1");
-            assertEquals(1.0, jvm.scrape().value("yawl_agent_instrumentation_applied", "instrumentation", "marketplace"));
+            assertEquals(1.0, jvm.scrape().value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "marketplace"));
         }
     }
 
@@ -50,7 +50,7 @@ class HostSafetyTest {
             assertEquals(expected, jvm.command("market-isolated 3"));
             assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("AgentMarketplace unchanged") && l.contains("URLClassLoader")
                     && l.contains("does not see the agent's")), jvm.describe());
-            assertTrue(jvm.scrape().value("yawl_agent_instrumentation_skipped_total", "instrumentation", "marketplace") >= 1);
+            assertTrue(jvm.scrape().value("yawl_metrics_agent_instrumentation_skipped_total", "instrumentation", "marketplace") >= 1);
         }
     }
 
@@ -62,7 +62,7 @@ class HostSafetyTest {
             assertEquals("app found=3 npe=NullPointerException:namespace", answer);
             Scrape s = jvm.scrape();
             // One per recorder call: the constructor, 3 publishes, 6 queries.
-            assertEquals(10.0, s.value("yawl_agent_recording_errors_total", "instrumentation", "marketplace"));
+            assertEquals(10.0, s.value("yawl_metrics_agent_recording_errors_total", "instrumentation", "marketplace"));
             assertFalse(s.has("yawl_marketplace_query_latency_ms_count"));
             assertEquals(1, jvm.agentLog().stream().filter(l -> l.contains("recording a marketplace metric failed")).count(),
                     "logged once, then only counted: " + jvm.describe());

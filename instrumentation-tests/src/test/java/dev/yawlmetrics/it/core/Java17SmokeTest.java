@@ -36,7 +36,7 @@ class Java17SmokeTest {
         try (AgentJvm jvm = AgentJvm.builder(host.toString()).javaHome(java17).classPath(null).start().awaitReady()) {
             assertEquals("17", jvm.command("version"));
             Scrape s = jvm.scrape();
-            assertEquals(1.0, s.value("yawl_agent_info"));
+            assertEquals(1.0, s.value("yawl_metrics_agent_info"));
             assertTrue(jvm.agentLog().get(0).contains("starting on Java 17"), jvm.describe());
             assertTrue(jvm.stderr().stream().noneMatch(l -> l.contains("WARNING")), jvm.describe());
             assertTrue(jvm.exitAndWait(Duration.ofSeconds(15)));

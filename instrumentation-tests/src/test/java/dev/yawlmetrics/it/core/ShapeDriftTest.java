@@ -40,9 +40,9 @@ class ShapeDriftTest {
         try (AgentJvm jvm = AgentJvm.builder(CoreHost.class).classPath(cp).start().awaitReady()) {
             assertEquals("app found=3 npe=NullPointerException:namespace", jvm.command("market 2"));
             Scrape s = jvm.scrape();
-            assertEquals(0.0, s.value("yawl_agent_instrumentation_applied", "instrumentation", "marketplace"));
-            assertEquals(1.0, s.value("yawl_agent_instrumentation_skipped_total", "instrumentation", "marketplace"));
-            assertEquals(0.0, s.value("yawl_agent_transformation_errors_total", "instrumentation", "marketplace"));
+            assertEquals(0.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "marketplace"));
+            assertEquals(1.0, s.value("yawl_metrics_agent_instrumentation_skipped_total", "instrumentation", "marketplace"));
+            assertEquals(0.0, s.value("yawl_metrics_agent_transformation_errors_total", "instrumentation", "marketplace"));
             assertTrue(s.find("yawl_marketplace_query_latency_ms_count").isEmpty(), "nothing half-instrumented");
             assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("marketplace: left org.yawlfoundation.yawl.integration"
                     + ".autonomous.marketplace.AgentMarketplace unchanged because its shape drifted (method(s) not found: public liveCount(..))")),

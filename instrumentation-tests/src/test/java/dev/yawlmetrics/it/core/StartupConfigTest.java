@@ -59,7 +59,7 @@ class StartupConfigTest {
             assertTrue(log.stream().anyMatch(l -> l.contains("system property yawl.instrumentation.kafka.enabled names unknown instrumentation 'kafka'")));
             jvm.command("market 1");
             Scrape s = jvm.scrape();
-            assertEquals(3.0, s.value("yawl_agent_config_errors_total"));
+            assertEquals(3.0, s.value("yawl_metrics_agent_config_errors_total"));
         }
     }
 
@@ -88,8 +88,8 @@ class StartupConfigTest {
             assertEquals(fromArgs, jvm.port());
             assertEquals("/from-property", jvm.metricsPath());
             Scrape s = jvm.scrape();
-            assertEquals("env-cluster", s.find("yawl_agent_info").get(0).labels().get("cluster"));
-            assertEquals(0.0, s.value("yawl_agent_instrumentation_enabled", "instrumentation", "marketplace", "cluster", "env-cluster"));
+            assertEquals("env-cluster", s.find("yawl_metrics_agent_info").get(0).labels().get("cluster"));
+            assertEquals(0.0, s.value("yawl_metrics_agent_instrumentation_enabled", "instrumentation", "marketplace", "cluster", "env-cluster"));
         }
     }
 

@@ -42,8 +42,8 @@ class HeartbeatEtcdUpTest {
             assertEquals(tasks, s.value(ETCD_LATENCY + "_count", "query_type", "heartbeat"));
             assertEquals(5.0, etcd(s, "publish", "success"), "the initial publish is not a renewal");
             assertEquals(0.0, s.value(RECONNECTS, "reason", "heartbeat_miss"));
-            assertEquals(1.0, s.value("yawl_agent_instrumentation_applied", "instrumentation", "heartbeat"));
-            assertEquals(1.0, s.value("yawl_agent_instrumentation_applied", "instrumentation", "etcd"));
+            assertEquals(1.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "heartbeat"));
+            assertEquals(1.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "etcd"));
         }
     }
 
@@ -111,8 +111,8 @@ class HeartbeatEtcdUpTest {
             String c = jvm.command("client " + etcd.clientUrl() + " 60");
             assertEquals("2", jvm.command("register " + c + " f 2"));
             Scrape s = await(jvm, Duration.ofSeconds(30), "renewals keep running with every recorder failing",
-                    x -> x.value("yawl_agent_recording_errors_total", "instrumentation", "heartbeat") >= 4
-                            && x.value("yawl_agent_recording_errors_total", "instrumentation", "etcd") >= 6);
+                    x -> x.value("yawl_metrics_agent_recording_errors_total", "instrumentation", "heartbeat") >= 4
+                            && x.value("yawl_metrics_agent_recording_errors_total", "instrumentation", "etcd") >= 6);
             assertTrue(s.find(TASKS).isEmpty(), s.text());
             assertEquals("2", jvm.command("unregister-all " + c));
             assertEquals("pong", jvm.command("ping"));

@@ -24,7 +24,7 @@ class HttpClientOnJava17Test {
             Scrape s = jvm.scrape();
             assertEquals(4.0, s.value("yawl_http_client_requests_sent_total", "method", "GET", "status_class", "2xx"), s.text());
             assertEquals(0.0, s.value("yawl_http_client_connections_active"));
-            assertEquals(1.0, s.value("yawl_agent_instrumentation_applied", "instrumentation", "httpclient"));
+            assertEquals(1.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "httpclient"));
             HttpClientRequestsTest.assertNoJvmWarnings(jvm);
         }
     }

@@ -55,8 +55,8 @@ class HttpClientRequestsTest {
             assertEquals(0.0, s.value("yawl_http_client_connections_active"));
             assertEquals(0.0, s.value("yawl_http_client_connections_pending"));
             assertEquals(0.0, s.value("yawl_http_client_pool_utilization_percent"));
-            assertEquals(1.0, s.value("yawl_agent_instrumentation_applied", "instrumentation", "httpclient"));
-            assertEquals(0.0, s.value("yawl_agent_recording_errors_total", "instrumentation", "httpclient"));
+            assertEquals(1.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "httpclient"));
+            assertEquals(0.0, s.value("yawl_metrics_agent_recording_errors_total", "instrumentation", "httpclient"));
             assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("httpclient: instrumented jdk.internal.net.http.HttpClientImpl")),
                     jvm.describe());
             assertNoJvmWarnings(jvm);
@@ -112,7 +112,7 @@ class HttpClientRequestsTest {
                 .jvmArg("-javaagent:" + preloadAgentJar())
                 .jvmArg("-javaagent:" + AgentJvm.agentJar() + "=port=0,host=127.0.0.1")
                 .start().awaitReady()) {
-            awaitValue(jvm, "yawl_agent_instrumentation_applied", 1.0, "instrumentation", "httpclient");
+            awaitValue(jvm, "yawl_metrics_agent_instrumentation_applied", 1.0, "instrumentation", "httpclient");
             assertTrue(jvm.stderr().indexOf("preload agent: HttpClientImpl loaded")
                     < jvm.stderr().stream().filter(l -> l.contains("starting on Java")).findFirst().map(jvm.stderr()::indexOf).orElse(-1),
                     "the preload agent did not run first:\n" + jvm.describe());
@@ -131,7 +131,7 @@ class HttpClientRequestsTest {
             assertEquals("200=2", jvm.command("send sync platform fast 2"));
             Scrape s = jvm.scrape();
             assertTrue(s.find(SENT).isEmpty(), s.text());
-            assertEquals(0.0, s.value("yawl_agent_instrumentation_applied", "instrumentation", "httpclient"));
+            assertEquals(0.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "httpclient"));
         }
     }
 

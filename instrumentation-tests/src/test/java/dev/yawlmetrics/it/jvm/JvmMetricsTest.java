@@ -44,7 +44,7 @@ class JvmMetricsTest {
                 .sysProp("yawl.instrumentation.jvm.enabled", "false").start().awaitReady()) {
             Scrape s = jvm.scrape();
             assertTrue(s.samples().stream().noneMatch(x -> x.name().startsWith("jvm_") || x.name().startsWith("process_cpu")), s.text());
-            assertEquals(0.0, s.value("yawl_agent_instrumentation_applied", "instrumentation", "jvm"));
+            assertEquals(0.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "jvm"));
         }
     }
 
@@ -65,7 +65,7 @@ class JvmMetricsTest {
                 assertTrue(s.has(name), name + " missing\n" + s.text());
             }
             assertTrue(s.has("jvm_memory_used_bytes", "area", "heap"));
-            assertEquals(1.0, s.value("yawl_agent_instrumentation_applied", "instrumentation", "jvm"));
+            assertEquals(1.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "jvm"));
             Set<String> labels = new TreeSet<>();
             for (Scrape.Sample x : s.find("jvm_gc_pause_seconds_count")) {
                 labels.add("gc=" + x.labels().get("gc") + ",action=" + x.labels().get("action") + ",cause=" + x.labels().get("cause"));

@@ -121,9 +121,9 @@ class AgentLifecycleDiscoveryTest {
             assertEquals(2 * N, s.value("yawl_agent_stopped_total"));
             assertEquals(N, s.value("yawl_agent_creations_total"));
             assertEquals(N, s.value("yawl_agent_state_duration_ms_count", "state", "STOPPED"));
-            assertEquals(1.0, s.value("yawl_agent_instrumentation_applied", "instrumentation", "lifecycle"));
-            assertEquals(1.0, s.value("yawl_agent_instrumentation_applied", "instrumentation", "discovery"));
-            assertEquals(0, s.sum("yawl_agent_recording_errors_total"), s.text());
+            assertEquals(1.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "lifecycle"));
+            assertEquals(1.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "discovery"));
+            assertEquals(0, s.sum("yawl_metrics_agent_recording_errors_total"), s.text());
         }
     }
 
@@ -167,8 +167,8 @@ class AgentLifecycleDiscoveryTest {
             jvm.command("start");
             Scrape s = scrapeUntil(jvm, "drought", x -> x.value("yawl_agent_backoff_level") >= 2);
             assertTrue(s.find("yawl_agent_creations_total").isEmpty(), s.text());
-            assertEquals(0.0, s.value("yawl_agent_instrumentation_applied", "instrumentation", "lifecycle"));
-            assertEquals(1.0, s.value("yawl_agent_instrumentation_applied", "instrumentation", "discovery"));
+            assertEquals(0.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "lifecycle"));
+            assertEquals(1.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "discovery"));
             jvm.command("stop");
             assertEquals(0, jvm.scrape().sum("yawl_agent_backoff_level_agents"));
         }
@@ -193,8 +193,8 @@ class AgentLifecycleDiscoveryTest {
         try (AgentJvm jvm = AgentJvm.builder(LifecycleHost.class).start().awaitReady()) {
             assertEquals("DISCOVERING STOPPED", jvm.command("isolated-run"));
             Scrape s = jvm.scrape();
-            assertTrue(s.value("yawl_agent_instrumentation_skipped_total", "instrumentation", "lifecycle") >= 1, s.text());
-            assertEquals(0, s.sum("yawl_agent_transformation_errors_total"), "an invisible agent is a skip, not an error");
+            assertTrue(s.value("yawl_metrics_agent_instrumentation_skipped_total", "instrumentation", "lifecycle") >= 1, s.text());
+            assertEquals(0, s.sum("yawl_metrics_agent_transformation_errors_total"), "an invisible agent is a skip, not an error");
             assertEquals(0, s.sum("yawl_agent_creations_total"));
             assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("does not see the agent's")), jvm.describe());
         }

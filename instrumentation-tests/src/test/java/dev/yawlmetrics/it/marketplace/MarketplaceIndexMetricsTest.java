@@ -48,7 +48,7 @@ class MarketplaceIndexMetricsTest {
             } else {
                 assertFalse(s.text().contains("yawl_marketplace_liveness_index_size"), "older version has no index");
             }
-            assertEquals(0.0, s.value("yawl_agent_recording_errors_total", "instrumentation", "marketplace"));
+            assertEquals(0.0, s.value("yawl_metrics_agent_recording_errors_total", "instrumentation", "marketplace"));
         }
     }
 

@@ -39,7 +39,7 @@ class MarketplaceQueryLatencyTest {
             assertEquals(livenessCalls, s.value("yawl_marketplace_liveness_filter_duration_ms_count"), s.text());
             assertTrue(s.has("yawl_marketplace_liveness_filter_duration_ms_bucket", "le", "10.0"));
             assertTrue(s.value("yawl_marketplace_liveness_filter_duration_ms_sum") > 0);
-            assertEquals(1.0, s.value("yawl_agent_instrumentation_applied", "instrumentation", "marketplace"));
+            assertEquals(1.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "marketplace"));
             assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("marketplace: instrumented org.yawlfoundation")),
                     jvm.describe());
         }
@@ -61,7 +61,7 @@ class MarketplaceQueryLatencyTest {
             }
             // Thrown before any stream was consumed, yet still a call of a liveness consumer: counted.
             assertEquals(2.0, s.value("yawl_marketplace_liveness_filter_duration_ms_count"));
-            assertEquals(0.0, s.value("yawl_agent_recording_errors_total", "instrumentation", "marketplace"), s.text());
+            assertEquals(0.0, s.value("yawl_metrics_agent_recording_errors_total", "instrumentation", "marketplace"), s.text());
         }
     }
 
@@ -74,8 +74,8 @@ class MarketplaceQueryLatencyTest {
             Scrape s = jvm.scrape();
             assertTrue(s.find("yawl_marketplace_query_latency_ms_count").isEmpty(), s.text());
             assertTrue(s.find("yawl_marketplace_listings").isEmpty(), s.text());
-            assertEquals(0.0, s.value("yawl_agent_instrumentation_enabled", "instrumentation", "marketplace"));
-            assertEquals(0.0, s.value("yawl_agent_instrumentation_applied", "instrumentation", "marketplace"));
+            assertEquals(0.0, s.value("yawl_metrics_agent_instrumentation_enabled", "instrumentation", "marketplace"));
+            assertEquals(0.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "marketplace"));
         }
     }
 }

@@ -80,9 +80,9 @@ final class YawlDashboards {
         t.addAll(List.of(tags));
         Dashboard d = new Dashboard(uid, title, description, t.toArray(String[]::new));
         d.datasourceVariable()
-                .queryVariable("cluster", "Cluster", "label_values(yawl_agent_info, cluster)")
-                .queryVariable("job", "Job", "label_values(yawl_agent_info{cluster=~\"$cluster\"}, job)")
-                .queryVariable("instance", "Pod / instance", "label_values(yawl_agent_info{cluster=~\"$cluster\", job=~\"$job\"}, instance)")
+                .queryVariable("cluster", "Cluster", "label_values(yawl_metrics_agent_info, cluster)")
+                .queryVariable("job", "Job", "label_values(yawl_metrics_agent_info{cluster=~\"$cluster\"}, job)")
+                .queryVariable("instance", "Pod / instance", "label_values(yawl_metrics_agent_info{cluster=~\"$cluster\", job=~\"$job\"}, instance)")
                 .constant("runbook_base", "URL of docs/runbooks.md; panel runbook links append #<alertname>", RUNBOOK_BASE);
         d.alertAnnotation("critical", "red").alertAnnotation("warning", "orange");
         if (!uid.equals(OVERVIEW)) {
@@ -151,7 +151,7 @@ final class YawlDashboards {
                 .option("textMode", "value_and_name").option("graphMode", "none")
                 .range("(2 * max by (instance) (up{" + A + "}) - on (instance) clamp_max("
                         + "((sum by (instance) (jvm_memory_used_bytes{" + sel("area=\"heap\"", A) + "}) / max by (instance) (jvm_memory_max_bytes{" + sel("area=\"heap\"", A) + "})) > bool 0.9)"
-                        + " + on (instance) ((sum by (instance) (yawl_agent_instrumentation_enabled{" + A + "}) - sum by (instance) (yawl_agent_instrumentation_applied{" + A + "})) > bool 0)"
+                        + " + on (instance) ((sum by (instance) (yawl_metrics_agent_instrumentation_enabled{" + A + "}) - sum by (instance) (yawl_metrics_agent_instrumentation_applied{" + A + "})) > bool 0)"
                         + ", 1)) or on (instance) (2 * max by (instance) (up{" + A + "}))", "{{instance}}")
                 .dataLink("JVM of ${__field.labels.instance}", "/d/" + JVM + "/yawl-jvm-garbage-collection?${__url_time_range}&${datasource:queryparam}&var-instance=${__field.labels.instance}")
                 .runbook("JVMHeapPressure");
@@ -198,17 +198,17 @@ final class YawlDashboards {
         d.add(new Panel("table", "Instrumentations per pod")).ask("Is the agent really measuring everything it should on every pod?", "beyond design (agent self-monitoring)")
                 .desc("For each pod and instrumentation: enabled by configuration, applied (its target class was loaded and transformed), and errors while recording. Healthy: every enabled instrumentation applied, no errors. Enabled but not applied means the engine class never loaded or its shape drifted (YawlMetricsInstrumentationNotApplied).")
                 .unit("none").size(16, 8)
-                .table("max by (instance, instrumentation) (yawl_agent_instrumentation_enabled{" + A + "})")
-                .table("max by (instance, instrumentation) (yawl_agent_instrumentation_applied{" + A + "})")
-                .table("sum by (instance, instrumentation) (yawl_agent_recording_errors_total{" + A + "} + yawl_agent_transformation_errors_total{" + A + "})")
+                .table("max by (instance, instrumentation) (yawl_metrics_agent_instrumentation_enabled{" + A + "})")
+                .table("max by (instance, instrumentation) (yawl_metrics_agent_instrumentation_applied{" + A + "})")
+                .table("sum by (instance, instrumentation) (yawl_metrics_agent_recording_errors_total{" + A + "} + yawl_metrics_agent_transformation_errors_total{" + A + "})")
                 .transformation("merge", map())
                 .transformation("organize", map("excludeByName", map("Time", true),
                         "renameByName", map("Value #A", "enabled", "Value #B", "applied", "Value #C", "errors")))
                 .runbook("YawlMetricsInstrumentationNotApplied");
         d.add(new Panel("table", "Agent versions")).ask("Which agent version runs where?", "beyond design")
-                .desc("yawl_agent_info per pod: which agent version each pod runs. Healthy: one version everywhere after a roll-out.")
+                .desc("yawl_metrics_agent_info per pod: which agent version each pod runs. Healthy: one version everywhere after a roll-out.")
                 .unit("none").size(8, 8)
-                .table("max by (instance, version) (yawl_agent_info{" + A + "})")
+                .table("max by (instance, version) (yawl_metrics_agent_info{" + A + "})")
                 .transformation("organize", map("excludeByName", map("Time", true, "Value", true)));
         return d;
     }

@@ -81,9 +81,9 @@ class LiveRulesTest {
         }
         dev.yawlmetrics.testsupport.Scrape s = stack.engine.scrape();
         Set<String> expected = new TreeSet<>();
-        for (dev.yawlmetrics.testsupport.Scrape.Sample e : s.find("yawl_agent_instrumentation_enabled")) {
+        for (dev.yawlmetrics.testsupport.Scrape.Sample e : s.find("yawl_metrics_agent_instrumentation_enabled")) {
             String name = e.labels().get("instrumentation");
-            if (e.value() == 1 && s.value("yawl_agent_instrumentation_applied", "instrumentation", name) == 0) {
+            if (e.value() == 1 && s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", name) == 0) {
                 expected.add(name);
             }
         }

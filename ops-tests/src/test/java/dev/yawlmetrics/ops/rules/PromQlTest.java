@@ -45,8 +45,8 @@ class PromQlTest {
                 PromQl.metricNames("(sum by (cluster) (yawl_marketplace_live_agents_count) / sum by (cluster) (yawl_marketplace_live_agents_count offset 10m)) < 0.95"));
         assertEquals(Set.of("yawl_agent_reconnect_count_total", "yawl_agent_live"),
                 PromQl.metricNames("sum by (cluster) (rate(yawl_agent_reconnect_count_total[5m])) > 0.01 / 300 * sum by (cluster) (yawl_agent_live{state!~\"STOPPED|FAILED\"})"));
-        assertEquals(Set.of("yawl_agent_instrumentation_enabled", "yawl_agent_instrumentation_applied"),
-                PromQl.metricNames("(yawl_agent_instrumentation_enabled == 1) unless on (cluster, job, instance, instrumentation) (yawl_agent_instrumentation_applied == 1)"));
+        assertEquals(Set.of("yawl_metrics_agent_instrumentation_enabled", "yawl_metrics_agent_instrumentation_applied"),
+                PromQl.metricNames("(yawl_metrics_agent_instrumentation_enabled == 1) unless on (cluster, job, instance, instrumentation) (yawl_metrics_agent_instrumentation_applied == 1)"));
         assertEquals(Set.of("node_network_transmit_bytes_total", "yawl:etcd_apply_lag_seconds"),
                 PromQl.metricNames("sum(rate(node_network_transmit_bytes_total{device!~\"lo\"}[5m])) * 8 / 1e6 > 800 or yawl:etcd_apply_lag_seconds > 0.5"));
     }
