@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads the agent's settings from three sources into one {@link AgentConfig}.
+ * Reads the agent's settings from three sources into one {@link MetricsAgentConfig}.
  *
  * <p>Precedence, highest first: the agent argument string ({@code -javaagent:jar=port=9464,...}),
  * then system properties ({@code -Dyawl.metrics.port=...}), then environment variables
@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  *
  * <p>Nothing here throws: a value that cannot be used is replaced by the default and one sentence
  * naming the setting, the bad value and what the agent does instead goes into
- * {@link AgentConfig#problems()}.
+ * {@link MetricsAgentConfig#problems()}.
  */
 public final class ConfigLoader {
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
@@ -63,12 +63,12 @@ public final class ConfigLoader {
         propertyByShortName.put(property, property);
     }
 
-    public static AgentConfig load(String agentArgs, Map<String, String> systemProperties, Map<String, String> env) {
+    public static MetricsAgentConfig load(String agentArgs, Map<String, String> systemProperties, Map<String, String> env) {
         return new ConfigLoader().resolve(agentArgs, systemProperties, env);
     }
 
     /** Convenience for premain: the live system properties and environment. */
-    public static AgentConfig fromEnvironment(String agentArgs) {
+    public static MetricsAgentConfig fromEnvironment(String agentArgs) {
         Map<String, String> props = new HashMap<>();
         for (String name : System.getProperties().stringPropertyNames()) {
             if (name.startsWith(Setting.METRICS_PREFIX) || name.startsWith(Setting.INSTRUMENTATION_PREFIX)) {
@@ -78,7 +78,7 @@ public final class ConfigLoader {
         return load(agentArgs, props, System.getenv());
     }
 
-    private AgentConfig resolve(String agentArgs, Map<String, String> sysProps, Map<String, String> env) {
+    private MetricsAgentConfig resolve(String agentArgs, Map<String, String> sysProps, Map<String, String> env) {
         // Lowest precedence first; later sources overwrite earlier ones.
         for (Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet()) {
             String key = e.getKey();
@@ -119,7 +119,7 @@ public final class ConfigLoader {
         }
         int capacity = integer(Setting.HTTPCLIENT_CAPACITY.property(), 256, 1, 1_000_000);
         List<String> hosts = list(Setting.HTTPCLIENT_HOSTS.property());
-        return new AgentConfig(enabled, port, host, path, tags, threads, on, capacity, hosts, problems);
+        return new MetricsAgentConfig(enabled, port, host, path, tags, threads, on, capacity, hosts, problems);
     }
 
     private void parseAgentArgs(String agentArgs) {

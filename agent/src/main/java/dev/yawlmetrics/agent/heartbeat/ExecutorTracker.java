@@ -1,6 +1,6 @@
 package dev.yawlmetrics.agent.heartbeat;
 
-import dev.yawlmetrics.agent.core.AgentLog;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
 
 import java.lang.instrument.Instrumentation;
 import java.lang.ref.WeakReference;
@@ -45,7 +45,7 @@ final class ExecutorTracker {
             }
             moduleOpened = true;
         } catch (RuntimeException e) {
-            AgentLog.warn("heartbeat: could not open java.util.concurrent to the agent; the queue of a "
+            MetricsAgentLog.warn("heartbeat: could not open java.util.concurrent to the agent; the queue of a "
                     + "single-thread heartbeat executor will read 0: " + e);
         }
     }
@@ -65,7 +65,7 @@ final class ExecutorTracker {
             if (executors.size() >= MAX) {
                 if (!warnedFull) {
                     warnedFull = true;
-                    AgentLog.warn("heartbeat: more than " + MAX + " live EtcdAgentRegistryClient executors; "
+                    MetricsAgentLog.warn("heartbeat: more than " + MAX + " live EtcdAgentRegistryClient executors; "
                             + "the executor gauges include only the first " + MAX);
                 }
                 return;
@@ -127,7 +127,7 @@ final class ExecutorTracker {
                 } catch (RuntimeException | IllegalAccessException e) {
                     if (!warnedUnreadable) {
                         warnedUnreadable = true;
-                        AgentLog.warn("heartbeat: cannot read the queue of " + executor.getClass().getName()
+                        MetricsAgentLog.warn("heartbeat: cannot read the queue of " + executor.getClass().getName()
                                 + (moduleOpened ? "" : " (java.util.concurrent not opened to the agent)")
                                 + "; yawl_heartbeat_executor_queue_depth/active_threads omit it: " + e);
                     }

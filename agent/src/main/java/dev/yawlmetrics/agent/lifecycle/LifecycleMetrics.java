@@ -1,5 +1,6 @@
 package dev.yawlmetrics.agent.lifecycle;
 
+import dev.yawlmetrics.agent.targets.TrackedPartyAgent;
 import dev.yawlmetrics.agent.metrics.Buckets;
 import dev.yawlmetrics.agent.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
@@ -49,7 +50,7 @@ public final class LifecycleMetrics {
     }
 
     /** The constructor completed; {@code state} is what its AtomicReference holds (CREATED). */
-    public void created(TrackedAgent agent, Object state, long nowNanos) {
+    public void created(TrackedPartyAgent agent, Object state, long nowNanos) {
         agent.yawlMetrics$stateSince(nowNanos);
         creations.increment();
         int s = ordinal(state);
@@ -68,7 +69,7 @@ public final class LifecycleMetrics {
     }
 
     /** One {@code lifecycle.set(to)} that replaced {@code from}. */
-    public void transition(TrackedAgent agent, Object from, Object to, long nowNanos) {
+    public void transition(TrackedPartyAgent agent, Object from, Object to, long nowNanos) {
         int f = ordinal(from);
         int t = ordinal(to);
         if (f < 0 || t < 0) {

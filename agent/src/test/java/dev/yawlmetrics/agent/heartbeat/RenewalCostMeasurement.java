@@ -1,7 +1,7 @@
 package dev.yawlmetrics.agent.heartbeat;
 
 import dev.yawlmetrics.agent.etcd.EtcdRecorder;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 import dev.yawlmetrics.agent.metrics.Buckets;
 import io.micrometer.core.instrument.DistributionSummary;
 
@@ -21,10 +21,10 @@ public final class RenewalCostMeasurement {
     public static void main(String[] args) {
         int batches = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         int perBatch = 200_000;
-        AgentMetrics.registry();
+        MetricsAgentRegistry.registry();
         HeartbeatRecorder.init();
         DistributionSummary floorSummary = DistributionSummary.builder("floor.latency_ms")
-                .serviceLevelObjectives(Buckets.LATENCY_MS).register(AgentMetrics.registry());
+                .serviceLevelObjectives(Buckets.LATENCY_MS).register(MetricsAgentRegistry.registry());
         Runnable lambda = () -> sink++;
         // What the advice adds inside the lambda and publishToEtcd (heartbeat + etcd modules).
         Runnable advisedLambda = () -> {

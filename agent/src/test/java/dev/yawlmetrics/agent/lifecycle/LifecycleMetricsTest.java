@@ -1,7 +1,7 @@
 package dev.yawlmetrics.agent.lifecycle;
 
 import dev.yawlmetrics.agent.lifecycle.FakeAgent.State;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LifecycleMetricsTest {
-    private final PrometheusMeterRegistry registry = AgentMetrics.newRegistry(Map.of());
+    private final PrometheusMeterRegistry registry = MetricsAgentRegistry.newRegistry(Map.of());
     private final LifecycleMetrics metrics = new LifecycleMetrics(registry);
 
     @Test

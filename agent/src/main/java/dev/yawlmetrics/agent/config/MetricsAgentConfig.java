@@ -12,7 +12,7 @@ import java.util.Set;
  * afterwards. Every field already holds a valid value: bad input was replaced by the default and
  * reported in {@link #problems()}.
  */
-public final class AgentConfig {
+public final class MetricsAgentConfig {
     private final boolean enabled;
     private final int port;
     private final String host;
@@ -24,7 +24,7 @@ public final class AgentConfig {
     private final List<String> httpClientHosts;
     private final List<String> problems;
 
-    AgentConfig(boolean enabled, int port, String host, String path, Map<String, String> commonTags,
+    MetricsAgentConfig(boolean enabled, int port, String host, String path, Map<String, String> commonTags,
                 int httpThreads, Set<InstrumentationName> enabledInstrumentations,
                 int httpClientCapacity, List<String> httpClientHosts, List<String> problems) {
         this.enabled = enabled;
@@ -42,7 +42,7 @@ public final class AgentConfig {
     }
 
     /** Defaults only; what the agent runs with when nothing is configured. */
-    public static AgentConfig defaults() {
+    public static MetricsAgentConfig defaults() {
         return ConfigLoader.load(null, Map.of(), Map.of());
     }
 
