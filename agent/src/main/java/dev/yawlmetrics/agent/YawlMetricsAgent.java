@@ -46,6 +46,7 @@ public final class YawlMetricsAgent {
                 return;
             }
             MetricsAgentConfig config = ConfigLoader.fromEnvironment(args);
+            MetricsAgentLog.debug(config.debug());
             MetricsAgentRegistry.configure(config);
             for (String problem : config.problems()) {
                 MetricsAgentLog.warn(problem);

@@ -1,43 +1,22 @@
 package dev.yawlmetrics.agent.config;
 
-import java.util.Collections;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The agent's configuration, resolved once at start-up by {@link ConfigLoader} and never changed
- * afterwards. Every field already holds a valid value: bad input was replaced by the default and
- * reported in {@link #problems()}.
+ * The Java agent's configuration, resolved once at start-up by {@link ConfigLoader} and never
+ * changed afterwards. Every value is already valid: bad input was replaced by the default and
+ * reported in {@link #problems()}. Each {@link Setting} has its typed accessor here.
  */
 public final class MetricsAgentConfig {
-    private final boolean enabled;
-    private final int port;
-    private final String host;
-    private final String path;
-    private final Map<String, String> commonTags;
-    private final int httpThreads;
-    private final Set<InstrumentationName> enabledInstrumentations;
-    private final int httpClientCapacity;
-    private final List<String> httpClientHosts;
+    private final Map<Setting<?>, Object> values;
     private final List<String> problems;
 
-    MetricsAgentConfig(boolean enabled, int port, String host, String path, Map<String, String> commonTags,
-                int httpThreads, Set<InstrumentationName> enabledInstrumentations,
-                int httpClientCapacity, List<String> httpClientHosts, List<String> problems) {
-        this.enabled = enabled;
-        this.port = port;
-        this.host = host;
-        this.path = path;
-        this.commonTags = Collections.unmodifiableMap(new LinkedHashMap<>(commonTags));
-        this.httpThreads = httpThreads;
-        this.enabledInstrumentations = Collections.unmodifiableSet(
-                enabledInstrumentations.isEmpty() ? EnumSet.noneOf(InstrumentationName.class)
-                                                  : EnumSet.copyOf(enabledInstrumentations));
-        this.httpClientCapacity = httpClientCapacity;
-        this.httpClientHosts = List.copyOf(httpClientHosts);
+    MetricsAgentConfig(Map<Setting<?>, Object> values, List<String> problems) {
+        this.values = new HashMap<>(values);
         this.problems = List.copyOf(problems);
     }
 
@@ -46,34 +25,53 @@ public final class MetricsAgentConfig {
         return ConfigLoader.load(null, Map.of(), Map.of());
     }
 
-    public boolean enabled() { return enabled; }
-
-    public int port() { return port; }
-
-    public String host() { return host; }
-
-    public String path() { return path; }
-
-    public Map<String, String> commonTags() { return commonTags; }
-
-    public int httpThreads() { return httpThreads; }
-
-    public boolean isEnabled(InstrumentationName name) {
-        return enabled && enabledInstrumentations.contains(name);
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        Object v = values.get(setting);
+        return v == null ? setting.defaultValue() : (T) v;
     }
 
-    public Set<InstrumentationName> enabledInstrumentations() { return enabledInstrumentations; }
+    public boolean enabled() { return get(Setting.ENABLED); }
 
-    public int httpClientCapacity() { return httpClientCapacity; }
+    public int port() { return get(Setting.PORT); }
 
-    public List<String> httpClientHosts() { return httpClientHosts; }
+    public String host() { return get(Setting.HOST); }
+
+    public String path() { return get(Setting.PATH); }
+
+    public Map<String, String> commonTags() { return get(Setting.TAGS); }
+
+    public int httpThreads() { return get(Setting.HTTP_THREADS); }
+
+    public boolean isEnabled(InstrumentationName name) {
+        return enabled() && get(Setting.switchOf(name));
+    }
+
+    public Set<InstrumentationName> enabledInstrumentations() {
+        Set<InstrumentationName> on = EnumSet.noneOf(InstrumentationName.class);
+        for (InstrumentationName n : InstrumentationName.values()) {
+            if (get(Setting.switchOf(n))) {
+                on.add(n);
+            }
+        }
+        return on;
+    }
+
+    public int httpClientCapacity() { return get(Setting.HTTPCLIENT_CAPACITY); }
+
+    public List<String> httpClientHosts() { return get(Setting.HTTPCLIENT_HOSTS); }
+
+    public boolean debug() { return get(Setting.DEBUG); }
+
+    /** Test-only fault injection: every instrumentation meter fails to register. */
+    public boolean failRecording() { return get(Setting.DEBUG_FAIL_RECORDING); }
 
     /** One human-readable sentence per bad or unknown setting, in the order they were found. */
     public List<String> problems() { return problems; }
 
     @Override
     public String toString() {
-        return "port=" + port + " host=" + host + " path=" + path + " tags=" + commonTags
-                + " instrumentations=" + enabledInstrumentations;
+        return "port=" + port() + " host=" + host() + " path=" + path() + " tags=" + commonTags()
+                + " instrumentations=" + enabledInstrumentations();
     }
 }

@@ -11,9 +11,14 @@ public final class MetricsAgentLog {
     public static final String PREFIX = "[yawl-metrics-agent] ";
 
     private static volatile PrintStream out = System.err;
-    private static volatile boolean debug = Boolean.getBoolean("yawl.metrics.debug");
+    private static volatile boolean debug;
 
     private MetricsAgentLog() {}
+
+    /** From {@code yawl.metrics.debug}, set once the configuration is read. */
+    public static void debug(boolean on) {
+        debug = on;
+    }
 
     public static void info(String message) { write("INFO ", message); }
 

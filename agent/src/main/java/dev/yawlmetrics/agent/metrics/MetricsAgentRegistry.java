@@ -1,6 +1,7 @@
 package dev.yawlmetrics.agent.metrics;
 
 import dev.yawlmetrics.agent.config.MetricsAgentConfig;
+import dev.yawlmetrics.agent.config.Setting;
 import dev.yawlmetrics.agent.core.MetricsAgentLog;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
@@ -27,16 +28,17 @@ public final class MetricsAgentRegistry {
     private static volatile PrometheusMeterRegistry registry;
 
     /**
-     * Test-only fault injection: every instrumentation meter fails to register, so every recorder
-     * call fails. Proves that a broken recorder never reaches engine code. Not for production.
+     * Test-only fault injection ({@link Setting#DEBUG_FAIL_RECORDING}): every instrumentation
+     * meter fails to register, so every recorder call fails. Proves that a broken recorder never
+     * reaches engine code. Not for production.
      */
-    public static final String FAIL_RECORDING_PROPERTY = "yawl.metrics.debug.fail-recording";
+    private static final String FAIL_RECORDING_PROPERTY = Setting.DEBUG_FAIL_RECORDING.property();
 
     private MetricsAgentRegistry() {}
 
     /** The same fault for meters that bypass Micrometer (see {@link LeanHistogram}). */
     static void failIfFaultInjected(String meterName) {
-        if (Boolean.getBoolean(FAIL_RECORDING_PROPERTY) && !meterName.startsWith(MetricNames.SELF_PREFIX)) {
+        if (config().failRecording() && !meterName.startsWith(MetricNames.SELF_PREFIX)) {
             throw new IllegalStateException("fault injected by " + FAIL_RECORDING_PROPERTY);
         }
     }
@@ -76,7 +78,7 @@ public final class MetricsAgentRegistry {
                 if (r == null) {
                     r = newRegistry(config().commonTags());
                     MetricsAgentHealth.bindTo(r, config());
-                    if (Boolean.getBoolean(FAIL_RECORDING_PROPERTY)) {
+                    if (config().failRecording()) {
                         injectRecordingFault(r);
                     }
                     registry = r;

@@ -152,4 +152,18 @@ class ConfigLoaderTest {
         assertEquals(16, load("http.threads=16", Map.of(), Map.of()).httpThreads());
         assertEquals(2, load("http.threads=17", Map.of(), Map.of()).httpThreads());
     }
+
+    /** The debug switches are settings like any other: every source, and a bad value is reported. */
+    @Test
+    void debugSwitchesGoThroughTheSamePath() {
+        assertFalse(load(null, Map.of(), Map.of()).debug());
+        assertTrue(load("debug=true", Map.of(), Map.of()).debug(), "agent argument");
+        assertTrue(load(null, Map.of(), Map.of("YAWL_METRICS_DEBUG", "true")).debug(), "environment");
+        assertTrue(load(null, Map.of("yawl.metrics.debug", "true"), Map.of()).debug(), "system property");
+        assertTrue(load(null, Map.of(), Map.of("YAWL_METRICS_DEBUG_FAIL_RECORDING", "true")).failRecording());
+        assertTrue(load("debug.fail-recording=true", Map.of(), Map.of()).failRecording());
+        MetricsAgentConfig bad = load("debug=yes", Map.of(), Map.of());
+        assertFalse(bad.debug());
+        assertEquals(List.of("agent argument debug='yes' is not true or false; using false"), bad.problems());
+    }
 }
