@@ -10,7 +10,7 @@ if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q '"
 fi
 if [ -z "${JAVA_HOME:-}" ]; then echo "demo: Java 25 not found; set JAVA_HOME to a Java 25 JDK" >&2; exit 2; fi
 if [ ! -f agent/target/yawl-metrics-agent.jar ] || [ ! -f demo/target/yawl-fleet-demo.jar ] \
-   || [ -n "$(find agent/src demo/src instrumentation-tests/src/main -newer demo/target/yawl-fleet-demo.jar -type f 2>/dev/null | head -1)" ]; then
+   || [ -n "$(find agent/src demo/src engine-fixtures/src/main -newer demo/target/yawl-fleet-demo.jar -type f 2>/dev/null | head -1)" ]; then
   echo "demo: building the agent and the simulator (mvn package, tests skipped)..."
   mvn -B -q -ntp -DskipTests package >/tmp/yawl-demo-build.log 2>&1 || { echo "demo: build failed, see /tmp/yawl-demo-build.log" >&2; exit 1; }
 fi
