@@ -222,6 +222,26 @@ public final class AgentJvm implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
+    /**
+     * Scrapes until {@code state} holds, and returns that scrape. The state must name every value
+     * the caller goes on to assert: counters and gauges recorded by different threads (or in two
+     * steps of one call) move one after the other, so a scrape taken the moment one of them
+     * arrives can still miss another.
+     */
+    public Scrape scrapeUntil(String what, Duration timeout, java.util.function.Predicate<Scrape> state) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Scrape s = scrape();
+        while (!state.test(s)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
+                        + "; last scrape:\n" + s.text() + "\n" + describe());
+            }
+            Thread.sleep(50);
+            s = scrape();
+        }
+        return s;
+    }
+
     public Scrape scrape() throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(metricsPath)).timeout(Duration.ofSeconds(10)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

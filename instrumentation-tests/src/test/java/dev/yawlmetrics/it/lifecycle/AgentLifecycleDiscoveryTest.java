@@ -44,8 +44,11 @@ class AgentLifecycleDiscoveryTest {
 
             // drought until every agent sits at the cap (5 ms x 2^6 = 320 ms)
             jvm.command("work 0");
-            s = scrapeUntil(jvm, "all agents at level 8",
-                    x -> x.value("yawl_agent_backoff_level_agents", "level", "8") == N);
+            s = scrapeUntil(jvm, "all agents at level 8, the aggregates caught up",
+                    x -> x.value("yawl_agent_backoff_level_agents", "level", "8") == N
+                            && x.value("yawl_agent_backoff_level") == 8 && x.value("yawl_discovery_backoff_cycles") == 6
+                            && x.value("yawl_discovery_agents_in_backoff") == N
+                            && x.value("yawl_discovery_empty_result_consecutive") >= 8);
             assertEquals(8, s.value("yawl_agent_backoff_level"));
             assertEquals(6, s.value("yawl_discovery_backoff_cycles"));
             assertEquals(N, s.value("yawl_discovery_agents_in_backoff"));
@@ -76,7 +79,10 @@ class AgentLifecycleDiscoveryTest {
 
             // recovery
             jvm.command("work 100");
-            s = scrapeUntil(jvm, "recovery", x -> x.value("yawl_agent_backoff_level_agents", "level", "0") == N);
+            s = scrapeUntil(jvm, "recovery, the aggregates caught up",
+                    x -> x.value("yawl_agent_backoff_level_agents", "level", "0") == N
+                            && x.value("yawl_agent_backoff_level") == 0 && x.value("yawl_discovery_agents_in_backoff") == 0
+                            && x.value("yawl_discovery_backoff_cycles") == 0);
             assertEquals(0, s.value("yawl_agent_backoff_level"));
             assertEquals(0, s.value("yawl_discovery_agents_in_backoff"));
             assertEquals(0, s.value("yawl_discovery_backoff_cycles"));
@@ -99,7 +105,9 @@ class AgentLifecycleDiscoveryTest {
             // stop
             long loggedBefore = Long.parseLong(jvm.command("logged"));
             assertEquals("{STOPPED=" + N + "}", jvm.command("stop"));
-            s = jvm.scrape();
+            // stop() returns on the caller's thread; each discovery loop leaves on its own thread.
+            s = scrapeUntil(jvm, "stopped, and every loop left the aggregates",
+                    x -> x.value("yawl_agent_stopped_total") == N && x.sum("yawl_agent_backoff_level_agents") == 0);
             assertEquals(N, s.value("yawl_agent_stopped_total"));
             assertEquals(N, s.value("yawl_agent_state_transitions_total", "from", "DISCOVERING", "to", "STOPPING"));
             assertEquals(N, s.value("yawl_agent_state_transitions_total", "from", "STOPPING", "to", "STOPPED"));
@@ -117,7 +125,7 @@ class AgentLifecycleDiscoveryTest {
             assertEquals(N, s.value("yawl_agent_state_transitions_total", "from", "STOPPED", "to", "INITIALIZING"));
             assertEquals(N, s.value("yawl_agent_live", "state", "DISCOVERING"));
             jvm.command("stop");
-            s = jvm.scrape();
+            s = scrapeUntil(jvm, "stopped twice", x -> x.value("yawl_agent_stopped_total") == 2 * N);
             assertEquals(2 * N, s.value("yawl_agent_stopped_total"));
             assertEquals(N, s.value("yawl_agent_creations_total"));
             assertEquals(N, s.value("yawl_agent_state_duration_ms_count", "state", "STOPPED"));
