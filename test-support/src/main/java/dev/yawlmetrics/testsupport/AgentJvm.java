@@ -262,6 +262,21 @@ public final class AgentJvm implements AutoCloseable {
 
     public List<String> stdout() { return List.copyOf(stdout); }
 
+    /**
+     * Whether the agent logs a line matching {@code match} within 10 s. stderr is read on its own
+     * thread, so a line the agent wrote before answering a command may arrive after the answer.
+     */
+    public boolean agentLogShows(Predicate<String> match) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        do {
+            if (agentLog().stream().anyMatch(match)) {
+                return true;
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        return false;
+    }
+
     public List<String> agentLog() {
         List<String> out = new ArrayList<>();
         for (String l : stderr) {

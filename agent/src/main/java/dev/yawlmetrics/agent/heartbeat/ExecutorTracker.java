@@ -21,7 +21,9 @@ import java.util.concurrent.ThreadPoolExecutor;
  * wrapper whose queue and active count are not reachable through its interface; its private field
  * {@code e} holds the real ScheduledThreadPoolExecutor. Reading it needs java.util.concurrent to be
  * open to the agent, which {@link #openJavaUtilConcurrent} grants at start-up through
- * {@link Instrumentation#redefineModule} (no --add-opens asked of the operator).
+ * {@link Instrumentation#redefineModule} (no --add-opens asked of the operator). The agent's module
+ * is the system class loader's unnamed module, so every class-path class gains that access too;
+ * the log line says so.
  */
 final class ExecutorTracker {
     static final int MAX = 64;
@@ -42,6 +44,9 @@ final class ExecutorTracker {
             Module agent = ExecutorTracker.class.getModule();
             if (!javaBase.isOpen("java.util.concurrent", agent)) {
                 inst.redefineModule(javaBase, Set.of(), Map.of(), Map.of("java.util.concurrent", Set.of(agent)), Set.of(), Map.of());
+                MetricsAgentLog.info("heartbeat: opened java.util.concurrent (module java.base) to " + agent
+                        + (agent.isNamed() ? "" : " (the system class loader's unnamed module: the agent and every class-path class)")
+                        + " to read the queue behind a single-thread heartbeat executor");
             }
             moduleOpened = true;
         } catch (RuntimeException e) {

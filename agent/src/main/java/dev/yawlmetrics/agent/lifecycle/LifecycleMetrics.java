@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class LifecycleMetrics {
     static final int MAX_STATES = 16;
     static final String STOPPED = "STOPPED";
+    /** The state start() sets first. */
+    static final String INITIALIZING = "INITIALIZING";
 
     private final MeterRegistry registry;
     private final Counter creations;
@@ -90,7 +92,9 @@ public final class LifecycleMetrics {
                 d.record((nowNanos - since) / 1_000_000.0);
             }
         }
-        if (STOPPED.equals(((Enum<?>) from).name())) {
+        // Only start() after a stop is a restart. The engine's shutdown hook calls stop() again on
+        // agents already stopped (STOPPED -> STOPPING -> STOPPED): that is not one.
+        if (STOPPED.equals(((Enum<?>) from).name()) && INITIALIZING.equals(((Enum<?>) to).name())) {
             restarts.increment();
         }
     }

@@ -61,7 +61,7 @@ class HttpClientRequestsTest {
             assertEquals(0.0, s.value("yawl_http_client_pool_utilization_percent"));
             assertEquals(1.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "httpclient"));
             assertEquals(0.0, s.value("yawl_metrics_agent_recording_errors_total", "instrumentation", "httpclient"));
-            assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("httpclient: instrumented jdk.internal.net.http.HttpClientImpl")),
+            assertTrue(jvm.agentLogShows(l -> l.contains("httpclient: instrumented jdk.internal.net.http.HttpClientImpl")),
                     jvm.describe());
             assertNoJvmWarnings(jvm);
         }

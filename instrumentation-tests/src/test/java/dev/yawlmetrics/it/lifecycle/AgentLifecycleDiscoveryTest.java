@@ -132,6 +132,12 @@ class AgentLifecycleDiscoveryTest {
             assertEquals(1.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "lifecycle"));
             assertEquals(1.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "discovery"));
             assertEquals(0, s.sum("yawl_metrics_agent_recording_errors_total"), s.text());
+
+            // the engine's shutdown hook stops agents that are already stopped: not a restart
+            assertEquals("{STOPPED=" + N + "}", jvm.command("stop"));
+            s = scrapeUntil(jvm, "stopped agents stopped again",
+                    x -> x.value("yawl_agent_state_transitions_total", "from", "STOPPED", "to", "STOPPING") == N);
+            assertEquals(N, s.value("yawl_agent_reconnect_count_total", "reason", "discovery_restart"), "a double stop is not a restart");
         }
     }
 
@@ -161,7 +167,7 @@ class AgentLifecycleDiscoveryTest {
             assertEquals(3, s.value("yawl_agent_creations_total"));
             assertEquals(3, s.value("yawl_agent_stopped_total"));
             assertEquals(3, s.value("yawl_agent_state_transitions_total", "from", "STOPPING", "to", "STOPPED"));
-            assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("lifecycle: instrumented " + "org.yawlfoundation.yawl.integration.autonomous.GenericPartyAgent (loader dev.yawlmetrics.fixtures.hosts.ChildFirstClassLoader)")),
+            assertTrue(jvm.agentLogShows(l -> l.contains("lifecycle: instrumented " + "org.yawlfoundation.yawl.integration.autonomous.GenericPartyAgent (loader dev.yawlmetrics.fixtures.hosts.ChildFirstClassLoader)")),
                     jvm.describe());
         }
     }
@@ -204,7 +210,7 @@ class AgentLifecycleDiscoveryTest {
             assertTrue(s.value("yawl_metrics_agent_instrumentation_skipped_total", "instrumentation", "lifecycle") >= 1, s.text());
             assertEquals(0, s.sum("yawl_metrics_agent_transformation_errors_total"), "an invisible agent is a skip, not an error");
             assertEquals(0, s.sum("yawl_agent_creations_total"));
-            assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("does not see the agent's")), jvm.describe());
+            assertTrue(jvm.agentLogShows(l -> l.contains("does not see the agent's")), jvm.describe());
         }
     }
 }
