@@ -12,6 +12,7 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 command -v prometheus-node-exporter >/dev/null 2>&1 || need+=(prometheus-node-exporter)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing ${need[*]}"
@@ -37,3 +38,6 @@ bench/run.sh --smoke --no-build
 
 # The main job must keep working: a short demo run whose endpoint must serve every metric family.
 ./demo.sh --agents=1000 --duration=20 --port=0 --scenario=etcd-outage --check
+# The headline finding, live: one that it cannot serve must raise both alerts (the rules as shipped).
+./demo.sh --duration=60 --port=0 --scenario=saturation --check \
+  --expect-alerts=HeartbeatRenewalLate,HeartbeatExecutorFallingBehind
