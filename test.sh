@@ -23,12 +23,7 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q '"25'; then
-  for j in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk /usr/lib/jvm/java-25-openjdk-amd64; do
-    if [ -x "$j/bin/java" ]; then export JAVA_HOME="$j"; break; fi
-  done
-fi
-echo "test.sh: JAVA_HOME=${JAVA_HOME:-unset}"
+. scripts/java25.sh test.sh
 export MAVEN_OPTS="${MAVEN_OPTS:-} -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 
 mvn -B -ntp verify "$@"
