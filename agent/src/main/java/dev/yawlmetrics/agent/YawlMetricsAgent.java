@@ -58,7 +58,7 @@ public final class YawlMetricsAgent {
             }
             List<InstrumentationModule> modules = Instrumentations.enabled(config);
             MetricsAgentLog.info(startupLine(config, modules));
-            ClassLoadGate gate = new ClassLoadGate(modules, MetricsAgentHealth.OUTCOMES);
+            ClassLoadGate gate = new ClassLoadGate(modules, MetricsAgentHealth.OUTCOMES, config.dumpDir());
             if (gate.hasTargets()) {
                 inst.addTransformer(gate, true);
             }

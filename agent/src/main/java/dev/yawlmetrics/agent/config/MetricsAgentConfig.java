@@ -66,6 +66,12 @@ public final class MetricsAgentConfig {
     /** Test-only fault injection: every instrumentation meter fails to register. */
     public boolean failRecording() { return get(Setting.DEBUG_FAIL_RECORDING); }
 
+    /** Where to write original and woven class files; null = nowhere. */
+    public java.nio.file.Path dumpDir() {
+        String dir = get(Setting.DEBUG_DUMP_DIR);
+        return dir.isEmpty() ? null : java.nio.file.Path.of(dir);
+    }
+
     /** One human-readable sentence per bad or unknown setting, in the order they were found. */
     public List<String> problems() { return problems; }
 

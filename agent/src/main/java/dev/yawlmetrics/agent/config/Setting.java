@@ -80,6 +80,17 @@ public final class Setting<T> {
     public static final Setting<Boolean> DEBUG_FAIL_RECORDING = bool("yawl.metrics.debug.fail-recording", false,
             "test-only fault injection: every instrumentation meter fails (proves engine code is unaffected)");
 
+    public static final Setting<String> DEBUG_DUMP_DIR = new Setting<>("yawl.metrics.debug.dump-dir", "", "a directory",
+            "writes each target's original and woven class file there (`<class>.original.class`, `<class>.woven.class`), "
+                    + "for chasing a verifier error; empty = off",
+            (raw, source, problems) -> {
+                String v = raw.trim();
+                if (v.indexOf('\0') >= 0) {
+                    throw new IllegalArgumentException("is not a directory name");
+                }
+                return v;
+            });
+
     private static final Map<InstrumentationName, Setting<Boolean>> SWITCHES = new LinkedHashMap<>();
 
     static {

@@ -48,13 +48,10 @@ public final class EtcdInstrumentation implements InstrumentationModule {
             return TARGET;
         }
 
+        /** The rules below are the shape check: each names its site and must find it (Weaving.site). */
         @Override
         public String checkShape(ClassShape type) {
-            return type.missing(
-                    ClassShape.method("publishToEtcd(String,String)", Matchers.PUBLISH),
-                    ClassShape.method("deleteFromEtcd(String)", Matchers.DELETE),
-                    ClassShape.method("fetchAllFromEtcd()", Matchers.FETCH),
-                    ClassShape.method("lambda$startHeartbeat$<n>", Matchers.RENEWAL_LAMBDA));
+            return null;
         }
 
         /**
@@ -66,10 +63,13 @@ public final class EtcdInstrumentation implements InstrumentationModule {
             weaving.advise(Matchers.RENEWAL_LAMBDA, MethodAdvice.builder()
                             .enter(Hook.of(EtcdRecorder.class, "renewalEntered"))
                             .exit(Hook.of(EtcdRecorder.class, "renewalExited"))
-                            .onThrowable().build())
+                            .onThrowable().build()).site("lambda$startHeartbeat$<n>")
                     .advise(Matchers.PUBLISH, MethodAdvice.timed(Hook.of(EtcdRecorder.class, "publishFinished"), enterValue(), thrown()))
+                    .site("publishToEtcd(String,String)")
                     .advise(Matchers.DELETE, MethodAdvice.timed(Hook.of(EtcdRecorder.class, "deleteFinished"), enterValue(), thrown()))
-                    .advise(Matchers.FETCH, MethodAdvice.timed(Hook.of(EtcdRecorder.class, "fetchFinished"), enterValue(), thrown()));
+                    .site("deleteFromEtcd(String)")
+                    .advise(Matchers.FETCH, MethodAdvice.timed(Hook.of(EtcdRecorder.class, "fetchFinished"), enterValue(), thrown()))
+                    .site("fetchAllFromEtcd()");
         }
     }
 }

@@ -72,15 +72,9 @@ public final class HeartbeatInstrumentation implements InstrumentationModule {
             return EtcdRegistryClientShape.TARGET;
         }
 
+        /** The fields the hooks read; the methods are checked by the rules themselves (Weaving.site). */
         @Override
         public String checkShape(ClassShape type) {
-            String methods = type.missing(
-                    ClassShape.method("startHeartbeat(String,String,String)", START_HEARTBEAT),
-                    ClassShape.method("publishToEtcd(String,String)", PUBLISH),
-                    ClassShape.method("register(AgentInfo)", REGISTER));
-            if (methods != null) {
-                return methods;
-            }
             for (String field : new String[] {"heartbeatExecutor", "activeHeartbeats"}) {
                 ClassShape.Member f = type.field(field);
                 if (f == null || f.isStatic()) {
@@ -95,14 +89,18 @@ public final class HeartbeatInstrumentation implements InstrumentationModule {
             ClassShape type = weaving.type();
             weaving.advise(PUBLISH, MethodAdvice.builder()
                             .exit(Hook.of(HeartbeatRecorder.class, "publishFinished"), thrown()).onThrowable().build())
+                    .site("publishToEtcd(String,String)")
                     .advise(REGISTER, MethodAdvice.builder()
                             .enter(Hook.of(HeartbeatRecorder.class, "registerCalled"), argument(0), field("activeHeartbeats")).build())
+                    .site("register(AgentInfo)")
                     .advise(isConstructor(), MethodAdvice.builder()
-                            .exit(Hook.of(HeartbeatRecorder.class, "clientCreated"), field("heartbeatExecutor")).build());
+                            .exit(Hook.of(HeartbeatRecorder.class, "clientCreated"), field("heartbeatExecutor")).build())
+                    .site("a constructor");
             // javac names the receiver's static type at the call: the field's type in both engine versions.
             weaving.rewrite(START_HEARTBEAT, CallSiteRewriter.substitute(
                     Set.of("java/util/concurrent/ScheduledExecutorService", "java/util/concurrent/ScheduledThreadPoolExecutor"),
-                    SCHEDULE_AT_FIXED_RATE, SCHEDULE_DESCRIPTOR, Hook.of(HeartbeatRecorder.class, "scheduleAtFixedRate")));
+                    SCHEDULE_AT_FIXED_RATE, SCHEDULE_DESCRIPTOR, Hook.of(HeartbeatRecorder.class, "scheduleAtFixedRate")))
+                    .site("startHeartbeat(String,String,String) calling scheduleAtFixedRate");
         }
     }
 }

@@ -64,6 +64,117 @@ final class AdviceWeaver extends MethodVisitor {
         }
         this.scratch = next1;
         this.handler = anyHandler;
+        for (int i = 0; i < advices.size(); i++) {
+            for (Call c : advices.get(i).enter) {
+                checkBinding(c, i);
+            }
+            for (Call c : advices.get(i).exit) {
+                checkBinding(c, i);
+            }
+        }
+    }
+
+    /**
+     * Checks, before any byte is written, that the values the woven code would pass match the
+     * hook's descriptor: the same number, primitives of the same kind, references the hook takes
+     * as {@code Object}, as exactly their type, or (for {@code this}) as a declared supertype.
+     * A mismatch would otherwise surface as a VerifyError when the JVM loads the engine's class,
+     * after the transformer returned. Without loading classes nothing else is provable, so
+     * anything else is refused.
+     */
+    private void checkBinding(Call c, int advice) {
+        Type[] params = c.hook.parameterTypes();
+        if (params.length != c.args.length) {
+            throw new IllegalStateException("binding of " + c.hook + " in " + owner + "." + method + ": the hook takes "
+                    + params.length + " value(s), the advice passes " + c.args.length);
+        }
+        for (int k = 0; k < params.length; k++) {
+            Arg arg = c.args[k];
+            Type passed = passedType(arg, advice);
+            if (!accepts(params[k], passed, arg.kind)) {
+                throw new IllegalStateException("binding of " + c.hook + " in " + owner + "." + method + ": parameter " + k
+                        + " is " + params[k].getClassName() + ", the woven code passes " + passed.getClassName()
+                        + " (" + arg.kind.name().toLowerCase(java.util.Locale.ROOT) + ")");
+            }
+        }
+        if (c.storeIntoArgument >= 0) {
+            Type[] args = method.argumentTypes();
+            if (c.storeIntoArgument >= args.length || !sameKind(args[c.storeIntoArgument], c.hook.returnType())) {
+                throw new IllegalStateException("binding of " + c.hook + " in " + owner + "." + method
+                        + ": its result cannot replace parameter " + c.storeIntoArgument);
+            }
+        }
+    }
+
+    /** The static type of the value an argument pushes. */
+    private Type passedType(Arg arg, int advice) {
+        switch (arg.kind) {
+            case THIS:
+                requireInstance(arg);
+                return Type.getObjectType(owner);
+            case ARGUMENT: {
+                Type[] args = method.argumentTypes();
+                if (arg.number < 0 || arg.number >= args.length) {
+                    throw new IllegalStateException("argument " + arg.number + " of " + owner + "." + method + " does not exist");
+                }
+                return args[arg.number];
+            }
+            case FIELD: {
+                requireInstance(arg);
+                Member f = shape.field(arg.field);
+                if (f == null || f.isStatic()) {
+                    throw new IllegalStateException("no instance field " + arg.field + " in " + owner);
+                }
+                return Type.getType(f.descriptor);
+            }
+            case CONSTANT:
+                return Type.INT_TYPE;
+            case ENTER: {
+                Type t = advices.get(advice).enterType;
+                if (t == null) {
+                    throw new IllegalStateException("advice keeps no enter value");
+                }
+                return t;
+            }
+            case RETURNED:
+                if (method.returnType().getSort() == Type.VOID) {
+                    throw new IllegalStateException("void method has no return value: " + method);
+                }
+                return method.returnType();
+            case THROWN:
+                return Type.getObjectType("java/lang/Throwable");
+            case OUTCOME:
+                if (method.returnType().getSort() != Type.OBJECT && method.returnType().getSort() != Type.ARRAY) {
+                    throw new IllegalStateException("outcome needs a method returning a reference: " + method);
+                }
+                return Type.getObjectType("java/lang/Object");
+            default:
+                throw new IllegalStateException(arg.kind.name());
+        }
+    }
+
+    private boolean accepts(Type param, Type passed, Kind kind) {
+        if (isReference(param)) {
+            if (!isReference(passed)) {
+                return false;
+            }
+            String p = param.getInternalName();
+            return p.equals("java/lang/Object") || param.equals(passed)
+                    || (kind == Kind.THIS && (p.equals(shape.superName()) || shape.interfaces().contains(p)));
+        }
+        return sameKind(param, passed);
+    }
+
+    /** Primitives: the same type, or an int parameter taking any int-sized value (boolean, char, ...). */
+    private static boolean sameKind(Type param, Type passed) {
+        if (param.equals(passed)) {
+            return true;
+        }
+        return param.getSort() == Type.INT && passed.getSort() >= Type.BOOLEAN && passed.getSort() <= Type.INT;
+    }
+
+    private static boolean isReference(Type t) {
+        return t.getSort() == Type.OBJECT || t.getSort() == Type.ARRAY;
     }
 
     @Override

@@ -7,6 +7,8 @@ import net.bytebuddy.jar.asm.ClassWriter;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,6 +35,8 @@ public final class ClassLoadGate implements ClassFileTransformer {
     private final Set<String> targetNames;
     private final List<InstrumentationModule> modules;
     private final InstrumentationOutcomes outcomes;
+    private final Path dumpDir;
+    private volatile boolean dumpFailed;
     /** Target internal name -> the instrumentations that rewrite it; built on first use, off premain. */
     private volatile Map<String, List<Target>> targetsByInternalName;
     private final Object lock = new Object();
@@ -51,8 +55,14 @@ public final class ClassLoadGate implements ClassFileTransformer {
     }
 
     public ClassLoadGate(List<InstrumentationModule> modules, InstrumentationOutcomes outcomes) {
+        this(modules, outcomes, null);
+    }
+
+    /** @param dumpDir where to write original and woven class files, or null (yawl.metrics.debug.dump-dir) */
+    public ClassLoadGate(List<InstrumentationModule> modules, InstrumentationOutcomes outcomes, Path dumpDir) {
         this.modules = List.copyOf(modules);
         this.outcomes = outcomes;
+        this.dumpDir = dumpDir;
         Set<String> names = new HashSet<>();
         for (InstrumentationModule m : modules) {
             for (String name : m.targetClassNames()) {
@@ -140,8 +150,7 @@ public final class ClassLoadGate implements ClassFileTransformer {
     private byte[] rewrite(String binaryName, ClassLoader loader, byte[] classfile, List<Target> targets, boolean alreadyLoaded) {
         ClassReader reader = new ClassReader(classfile);
         ClassShape type = ClassShape.read(reader);
-        Weaving weaving = new Weaving(type, loader);
-        List<Target> applied = new ArrayList<>();
+        List<Target> candidates = new ArrayList<>();
         boolean deferred = false;
         for (Target target : targets) {
             if (!target.type.ready()) {
@@ -159,37 +168,95 @@ public final class ClassLoadGate implements ClassFileTransformer {
             }
             String drift = target.type.checkShape(type);
             if (drift != null) {
-                outcomes.skipped(target.module);
-                MetricsAgentLog.warn(target.module.id() + ": left " + binaryName + " unchanged because its shape drifted ("
-                        + drift + "); yawl_metrics_agent_instrumentation_applied{instrumentation=\"" + target.module.id()
-                        + "\"} stays 0 for this class");
+                notApplied(target, binaryName, "its shape drifted (" + drift + ")");
                 continue;
             }
-            target.type.transform(weaving);
-            applied.add(target);
+            candidates.add(target);
         }
         if (!deferred) {
             markDecided(loader, binaryName);
         }
-        if (applied.isEmpty() || weaving.isEmpty()) {
-            return null;
-        }
-        String unreachable = weaving.unreachableHook();
-        if (unreachable != null) {
-            for (Target target : applied) {
-                outcomes.skipped(target.module);
+        // Each round weaves what is left; a target whose rules found fewer sites than they expect
+        // is dropped and the class woven again without it, so the others still apply.
+        while (!candidates.isEmpty()) {
+            Weaving weaving = new Weaving(type, loader);
+            for (Target target : candidates) {
+                weaving.contributor(target);
+                target.type.transform(weaving);
             }
-            MetricsAgentLog.warn("left " + binaryName + " unchanged: its class loader (" + loader + ") does not see the agent's "
-                    + unreachable + " (an isolated loader); no metrics for this class, the engine runs unchanged");
-            return null;
+            if (weaving.isEmpty()) {
+                return null;
+            }
+            String unreachable = weaving.unreachableHook();
+            if (unreachable != null) {
+                for (Target target : candidates) {
+                    outcomes.skipped(target.module);
+                }
+                MetricsAgentLog.warn("left " + binaryName + " unchanged: its class loader (" + loader + ") does not see the agent's "
+                        + unreachable + " (an isolated loader); no metrics for this class, the engine runs unchanged");
+                return null;
+            }
+            byte[] out = write(reader, weaving);
+            Map<Object, List<String>> shortfalls = weaving.shortfalls();
+            if (!shortfalls.isEmpty()) {
+                for (Map.Entry<Object, List<String>> e : shortfalls.entrySet()) {
+                    Target target = (Target) e.getKey();
+                    notApplied(target, binaryName, String.join("; ", e.getValue()));
+                    candidates.remove(target);
+                }
+                continue;
+            }
+            String invalid = WovenClassVerifier.verify(out, weaving.touchedMethods());
+            dump(binaryName, classfile, out);
+            if (invalid != null) {
+                for (Target target : candidates) {
+                    outcomes.transformationError(target.module);
+                }
+                MetricsAgentLog.error("left " + binaryName + " unchanged: " + invalid + " (instrumentations "
+                        + ids(candidates) + "; the engine runs unchanged)");
+                return null;
+            }
+            for (Target target : candidates) {
+                outcomes.applied(target.module);
+                MetricsAgentLog.info(target.module.id() + ": instrumented " + binaryName
+                        + (loader == null ? " (bootstrap class loader)" : " (loader " + loader.getClass().getName() + ")"));
+            }
+            return out;
         }
-        byte[] out = write(reader, weaving);
-        for (Target target : applied) {
-            outcomes.applied(target.module);
-            MetricsAgentLog.info(target.module.id() + ": instrumented " + binaryName
-                    + (loader == null ? " (bootstrap class loader)" : " (loader " + loader.getClass().getName() + ")"));
+        return null;
+    }
+
+    private void notApplied(Target target, String binaryName, String why) {
+        outcomes.skipped(target.module);
+        MetricsAgentLog.warn(target.module.id() + ": left " + binaryName + " unchanged because " + why
+                + "; yawl_metrics_agent_instrumentation_applied{instrumentation=\"" + target.module.id()
+                + "\"} stays 0 for this class");
+    }
+
+    private static String ids(List<Target> targets) {
+        StringBuilder sb = new StringBuilder();
+        for (Target t : targets) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(t.module.id());
         }
-        return out;
+        return sb.toString();
+    }
+
+    /** Writes the original and woven class files when {@code yawl.metrics.debug.dump-dir} is set. */
+    private void dump(String binaryName, byte[] original, byte[] woven) {
+        Path dir = dumpDir;
+        if (dir == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(binaryName + ".original.class"), original);
+            Files.write(dir.resolve(binaryName + ".woven.class"), woven);
+        } catch (Exception | LinkageError e) {
+            if (!dumpFailed) {
+                dumpFailed = true;
+                MetricsAgentLog.warn("could not write class files to " + dir + " (yawl.metrics.debug.dump-dir): " + e);
+            }
+        }
     }
 
     /**
@@ -223,7 +290,7 @@ public final class ClassLoadGate implements ClassFileTransformer {
             Weaving weaving = new Weaving(ClassShape.read(reader), null);
             weaving.advise(Members.named("run"), MethodAdvice.timed(MethodAdvice.Hook.of(WarmUp.class, "done"),
                     MethodAdvice.Arg.enterValue(), MethodAdvice.Arg.thrown()));
-            write(reader, weaving);
+            WovenClassVerifier.verify(write(reader, weaving), weaving.touchedMethods());
         } catch (Throwable t) {
             MetricsAgentLog.debug("warm-up failed (harmless): " + t);
         }

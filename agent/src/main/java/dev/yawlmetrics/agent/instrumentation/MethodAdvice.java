@@ -57,6 +57,15 @@ public final class MethodAdvice {
         Type returnType() {
             return Type.getReturnType(descriptor);
         }
+
+        Type[] parameterTypes() {
+            return Type.getArgumentTypes(descriptor);
+        }
+
+        @Override
+        public String toString() {
+            return owner.substring(owner.lastIndexOf('/') + 1) + "." + name + descriptor;
+        }
     }
 
     enum Kind { THIS, ARGUMENT, FIELD, CONSTANT, ENTER, RETURNED, THROWN, OUTCOME }
@@ -145,6 +154,18 @@ public final class MethodAdvice {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The hooks it calls, for log lines. */
+    String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (Call c : enter) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(c.hook);
+        }
+        for (Call c : exit) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(c.hook);
+        }
+        return sb.length() == 0 ? "(no hooks)" : sb.toString();
     }
 
     /** The common case: {@code nanoTime()} at entry, one hook at every exit including exceptional ones. */

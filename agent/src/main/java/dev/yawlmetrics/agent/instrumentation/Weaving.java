@@ -6,8 +6,10 @@ import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -25,6 +27,20 @@ public final class Weaving {
         MethodVisitor wrap(MethodVisitor next, ClassShape type, Member method);
 
         /**
+         * Like {@link #wrap(MethodVisitor, ClassShape, Member)}, reporting each site it rewrites
+         * to {@code sites}; the default counts the matched method as one site.
+         */
+        default MethodVisitor wrap(MethodVisitor next, ClassShape type, Member method, Runnable sites) {
+            sites.run();
+            return wrap(next, type, method);
+        }
+
+        /** What the rule does, for the log line when it finds fewer sites than expected. */
+        default String describe() {
+            return getClass().getSimpleName();
+        }
+
+        /**
          * Internal names of the agent classes the rewritten code calls (checked for visibility
          * from the engine's loader, like advice hooks); a class's own generated methods need none.
          */
@@ -33,23 +49,50 @@ public final class Weaving {
         }
     }
 
-    private static final class AdviceRule {
+    /**
+     * One advice or rewrite rule, with the sites it expects (at least one) and the sites it
+     * found while writing. Fewer than expected means its instrumentation is not applied.
+     */
+    private abstract static class Rule {
         final Predicate<Member> matcher;
+        final Object contributor;
+        int expected = 1;
+        int found;
+        String site;
+
+        Rule(Predicate<Member> matcher, Object contributor) {
+            this.matcher = matcher;
+            this.contributor = contributor;
+        }
+
+        abstract String describe();
+    }
+
+    private static final class AdviceRule extends Rule {
         final MethodAdvice advice;
 
-        AdviceRule(Predicate<Member> matcher, MethodAdvice advice) {
-            this.matcher = matcher;
+        AdviceRule(Predicate<Member> matcher, MethodAdvice advice, Object contributor) {
+            super(matcher, contributor);
             this.advice = advice;
+        }
+
+        @Override
+        String describe() {
+            return "advice " + advice.describe();
         }
     }
 
-    private static final class RewriteRule {
-        final Predicate<Member> matcher;
+    private static final class RewriteRule extends Rule {
         final MethodRewriter rewriter;
 
-        RewriteRule(Predicate<Member> matcher, MethodRewriter rewriter) {
-            this.matcher = matcher;
+        RewriteRule(Predicate<Member> matcher, MethodRewriter rewriter, Object contributor) {
+            super(matcher, contributor);
             this.rewriter = rewriter;
+        }
+
+        @Override
+        String describe() {
+            return "rewrite " + rewriter.describe();
         }
     }
 
@@ -60,6 +103,10 @@ public final class Weaving {
     private final Set<String> addedInterfaces = new LinkedHashSet<>();
     private final List<Consumer<ClassVisitor>> addedMembers = new ArrayList<>();
     private final Set<String> hookOwners = new LinkedHashSet<>();
+    private Rule last;
+    private Object contributor;
+    /** name + descriptor of every method this weaving wrote into or added. */
+    private final Set<String> touched = new LinkedHashSet<>();
 
     public Weaving(ClassShape type, ClassLoader loader) {
         this.type = type;
@@ -75,8 +122,44 @@ public final class Weaving {
         return loader;
     }
 
+    /**
+     * Tags the rules added from now on with their contributor (the gate passes each target in
+     * turn), so a rule that finds too few sites can be traced to its instrumentation.
+     */
+    public Weaving contributor(Object tag) {
+        this.contributor = tag;
+        return this;
+    }
+
+    /**
+     * The last rule added expects at least {@code sites} methods (advice) or call sites
+     * (rewrite); every rule expects one unless told otherwise. Fewer found while writing means
+     * that rule's instrumentation is not applied.
+     */
+    public Weaving expect(int sites) {
+        if (last == null || sites < 1) {
+            throw new IllegalStateException("expect(" + sites + ") needs a rule before it and at least one site");
+        }
+        last.expected = sites;
+        return this;
+    }
+
+    /**
+     * Names the last rule's site as a reader of the engine's source would ("publishToEtcd(String,String)"),
+     * for the log line when it is not found: the rule is the shape check, no parallel list needed.
+     */
+    public Weaving site(String description) {
+        if (last == null) {
+            throw new IllegalStateException("site(" + description + ") needs a rule before it");
+        }
+        last.site = description;
+        return this;
+    }
+
     public Weaving advise(Predicate<Member> methods, MethodAdvice methodAdvice) {
-        advice.add(new AdviceRule(methods, methodAdvice));
+        AdviceRule rule = new AdviceRule(methods, methodAdvice, contributor);
+        advice.add(rule);
+        last = rule;
         for (MethodAdvice.Call c : methodAdvice.enter) {
             hookOwners.add(c.hook.owner);
         }
@@ -120,7 +203,9 @@ public final class Weaving {
     }
 
     public Weaving rewrite(Predicate<Member> methods, MethodRewriter rewriter) {
-        rewrites.add(new RewriteRule(methods, rewriter));
+        RewriteRule rule = new RewriteRule(methods, rewriter, contributor);
+        rewrites.add(rule);
+        last = rule;
         for (String owner : rewriter.calledClasses()) {
             if (!owner.equals(type.internalName())) {
                 hookOwners.add(owner);
@@ -143,6 +228,28 @@ public final class Weaving {
     public Weaving addMembers(Consumer<ClassVisitor> writer) {
         addedMembers.add(writer);
         return this;
+    }
+
+    /**
+     * After {@link #applyTo} has been written: per contributor, the rules that found fewer sites
+     * than they expect, one sentence each. Empty when every rule found its sites.
+     */
+    public Map<Object, List<String>> shortfalls() {
+        Map<Object, List<String>> out = new LinkedHashMap<>();
+        List<Rule> all = new ArrayList<>(advice);
+        all.addAll(rewrites);
+        for (Rule r : all) {
+            if (r.found < r.expected) {
+                out.computeIfAbsent(r.contributor, k -> new ArrayList<>()).add((r.site == null ? "" : r.site + ": ")
+                        + r.describe() + " found " + r.found + " of at least " + r.expected + " site(s)");
+            }
+        }
+        return out;
+    }
+
+    /** name + descriptor of each method written into or added, after {@link #applyTo} has been written. */
+    public Set<String> touchedMethods() {
+        return touched;
     }
 
     public boolean isEmpty() {
@@ -183,22 +290,35 @@ public final class Weaving {
                 }
                 for (RewriteRule r : rewrites) {
                     if (r.matcher.test(method)) {
-                        mv = r.rewriter.wrap(mv, type, method);
+                        // A call-site rewriter counts its sites while the method streams through it.
+                        mv = r.rewriter.wrap(mv, type, method, () -> r.found++);
+                        touched.add(name + descriptor);
                     }
                 }
                 List<MethodAdvice> matching = new ArrayList<>();
                 for (AdviceRule r : advice) {
                     if (r.matcher.test(method)) {
                         matching.add(r.advice);
+                        r.found++;
                     }
+                }
+                if (!matching.isEmpty()) {
+                    touched.add(name + descriptor);
                 }
                 return matching.isEmpty() ? mv : new AdviceWeaver(mv, type, method, matching);
             }
 
             @Override
             public void visitEnd() {
+                ClassVisitor recording = new ClassVisitor(Opcodes.ASM9, getDelegate()) {
+                    @Override
+                    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                        touched.add(name + descriptor);
+                        return super.visitMethod(access, name, descriptor, signature, exceptions);
+                    }
+                };
                 for (Consumer<ClassVisitor> w : addedMembers) {
-                    w.accept(getDelegate());
+                    w.accept(recording);
                 }
                 super.visitEnd();
             }

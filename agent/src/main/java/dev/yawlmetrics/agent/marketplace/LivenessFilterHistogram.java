@@ -2,7 +2,6 @@ package dev.yawlmetrics.agent.marketplace;
 
 import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 import dev.yawlmetrics.agent.metrics.LeanHistogram;
 import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
@@ -12,6 +11,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code yawl_marketplace_liveness_filter_duration_ms}, built at scrape time from the query-latency
@@ -29,14 +29,14 @@ final class LivenessFilterHistogram implements Collector {
     private final Labels labels;
 
     /** @param sources the query-latency histograms to merge; they all share one bucket layout */
-    LivenessFilterHistogram(String prometheusName, String help, List<LeanHistogram> sources) {
+    LivenessFilterHistogram(String prometheusName, String help, List<LeanHistogram> sources, Map<String, String> commonTags) {
         this.name = prometheusName;
         this.help = help;
         this.sources = sources.toArray(new LeanHistogram[0]);
         this.bounds = sources.isEmpty() ? new double[0] : sources.get(0).bounds();
         List<String> names = new ArrayList<>();
         List<String> values = new ArrayList<>();
-        MetricsAgentRegistry.config().commonTags().forEach((k, v) -> {
+        commonTags.forEach((k, v) -> {
             names.add(k);
             values.add(v);
         });

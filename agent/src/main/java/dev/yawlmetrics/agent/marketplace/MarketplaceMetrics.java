@@ -62,7 +62,7 @@ public final class MarketplaceMetrics {
                     MetricNames.MARKETPLACE_LIVENESS_FILTER.replace('.', '_'),
                     "Duration of each AgentMarketplace query that consumes the lazy liveListings() stream, from entry "
                             + "to return (the liveness filtering runs inside it, in the terminal operation), ms",
-                    livenessConsumers));
+                    livenessConsumers, MetricsAgentRegistry.commonTagsOf(registry)));
         }
         for (IndexOperation op : IndexOperation.ALL) {
             indexSync[op.ordinal()] = DistributionSummary.builder(MetricNames.MARKETPLACE_INDEX_SYNC)

@@ -90,7 +90,7 @@ public final class LeanHistogram {
         int n = labelName == null ? 1 : labelValues.length;
         LeanHistogram[] children = new LeanHistogram[n];
         List<Labels> labels = new ArrayList<>(n);
-        Map<String, String> common = MetricsAgentRegistry.config().commonTags();
+        Map<String, String> common = MetricsAgentRegistry.commonTagsOf(registry);
         for (int i = 0; i < n; i++) {
             children[i] = new LeanHistogram(sorted);
             List<String> names = new ArrayList<>(common.keySet());

@@ -4,6 +4,7 @@ import dev.yawlmetrics.agent.config.MetricsAgentConfig;
 import dev.yawlmetrics.agent.config.Setting;
 import dev.yawlmetrics.agent.core.MetricsAgentLog;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -88,8 +89,23 @@ public final class MetricsAgentRegistry {
         return r;
     }
 
+    /**
+     * The common tags each registry was built with. Micrometer applies them to its own meters; the
+     * lean histograms, which register through the registry's Prometheus collectors, take them from
+     * here, so both kinds of meter get the same labels from the same place.
+     */
+    private static final Map<MeterRegistry, Map<String, String>> COMMON_TAGS =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** The common tags {@code registry} was built with by {@link #newRegistry}; empty for any other registry. */
+    public static Map<String, String> commonTagsOf(MeterRegistry registry) {
+        Map<String, String> tags = COMMON_TAGS.get(registry);
+        return tags == null ? Map.of() : tags;
+    }
+
     public static PrometheusMeterRegistry newRegistry(Map<String, String> commonTags) {
         PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        COMMON_TAGS.put(r, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(commonTags)));
         // Before any meter exists: Micrometer warns about filters added later.
         r.config().meterFilter(gcPauseHistogram());
         if (!commonTags.isEmpty()) {

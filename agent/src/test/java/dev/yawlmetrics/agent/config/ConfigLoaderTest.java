@@ -162,6 +162,9 @@ class ConfigLoaderTest {
         assertTrue(load(null, Map.of("yawl.metrics.debug", "true"), Map.of()).debug(), "system property");
         assertTrue(load(null, Map.of(), Map.of("YAWL_METRICS_DEBUG_FAIL_RECORDING", "true")).failRecording());
         assertTrue(load("debug.fail-recording=true", Map.of(), Map.of()).failRecording());
+        assertEquals(null, load(null, Map.of(), Map.of()).dumpDir());
+        assertEquals(java.nio.file.Path.of("/tmp/woven"), load("debug.dump-dir=/tmp/woven", Map.of(), Map.of()).dumpDir());
+        assertEquals(java.nio.file.Path.of("/tmp/env"), load(null, Map.of(), Map.of("YAWL_METRICS_DEBUG_DUMP_DIR", "/tmp/env")).dumpDir());
         MetricsAgentConfig bad = load("debug=yes", Map.of(), Map.of());
         assertFalse(bad.debug());
         assertEquals(List.of("agent argument debug='yes' is not true or false; using false"), bad.problems());

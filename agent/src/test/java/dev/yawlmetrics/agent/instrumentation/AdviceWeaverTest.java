@@ -62,6 +62,10 @@ public class AdviceWeaverTest {
         return original.toUpperCase() + "/" + token;
     }
 
+    public static String concat(String receiver, String arg) {
+        return receiver.concat(arg);
+    }
+
     public static void end(Object token, Object outcome) {
         SEEN.add(token);
         SEEN.add(outcome);
@@ -225,7 +229,7 @@ public class AdviceWeaverTest {
         assertNull(own.unreachableHook());
 
         // A call replaced by one to the agent does, exactly like an advice hook.
-        Hook hook = Hook.of(AdviceWeaverTest.class, "token");
+        Hook hook = Hook.of(AdviceWeaverTest.class, "concat");
         java.util.function.Function<ClassLoader, Weaving> rewriting = loader -> new Weaving(shape, loader)
                 .rewrite(Members.named("throwsOut"), CallSiteRewriter.substitute(java.util.Set.of("java/lang/String"),
                         "concat", "(Ljava/lang/String;)Ljava/lang/String;", hook));

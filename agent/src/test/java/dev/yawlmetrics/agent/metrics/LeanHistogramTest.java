@@ -35,4 +35,19 @@ class LeanHistogramTest {
         assertTrue(om.contains("yawl_test_latency_ms_bucket{query_type=\"a\",le=\"+Inf\"} 5"), om);
         assertEquals(5, h[0].count());
     }
+
+    /** One metrics model: a lean histogram carries the common tags its registry was built with, like a Micrometer meter. */
+    @Test
+    void leanHistogramsTakeTheCommonTagsOfTheirRegistryLikeMicrometerMeters() {
+        PrometheusMeterRegistry tagged = MetricsAgentRegistry.newRegistry(Map.of("cluster", "prod"));
+        LeanHistogram.register(tagged, "yawl.test.lean_ms", "test", new double[] {1}, null)[0].record(0.5);
+        io.micrometer.core.instrument.Counter.builder("yawl.test.counted").register(tagged).increment();
+        String text = tagged.scrape();
+        assertTrue(text.contains("yawl_test_lean_ms_count{cluster=\"prod\"} 1"), text);
+        assertTrue(text.contains("yawl_test_counted_total{cluster=\"prod\"} 1.0"), text);
+
+        PrometheusMeterRegistry plain = MetricsAgentRegistry.newRegistry(Map.of());
+        LeanHistogram.register(plain, "yawl.test.lean_ms", "test", new double[] {1}, null)[0].record(0.5);
+        assertTrue(plain.scrape().contains("yawl_test_lean_ms_count 1"), plain.scrape());
+    }
 }
