@@ -54,6 +54,10 @@ public final class FleetScale {
     static final class Run {
         Variant variant;
         long populateMs;
+        /** Seconds from READY to the window: the fixed settle plus waiting for a quiet JIT (capacity forks). */
+        double settledS;
+        /** False when the JIT was still compiling when the settle cap ran out. */
+        boolean jitQuiet = true;
         double windowS;
         /** The window in wall-clock time, to select JFR samples of exactly the measured interval. */
         Instant from;
@@ -199,6 +203,15 @@ public final class FleetScale {
      */
     static Run fork(Variant v, List<String> cmd, int port, int n, int settleS, int windowS, int scrapeS,
                     List<String> failures) throws Exception {
+        return fork(v, cmd, port, n, settleS, 0, windowS, scrapeS, failures);
+    }
+
+    /**
+     * As above; with jitCapS &gt; 0 the window waits, after settleS, until the host's JIT compiler
+     * threads have been quiet for {@link #JIT_QUIET_S} s (at most jitCapS more seconds).
+     */
+    static Run fork(Variant v, List<String> cmd, int port, int n, int settleS, int jitCapS, int windowS, int scrapeS,
+                    List<String> failures) throws Exception {
         System.out.println("[fleet] " + v.title + ": " + String.join(" ", cmd));
         Run run = new Run();
         run.variant = v;
@@ -206,7 +219,12 @@ public final class FleetScale {
             String ready = host.await("READY", 600_000);
             run.populateMs = Long.parseLong(ready.replaceAll(".*populate_ms=(\\d+).*", "$1"));
             System.out.printf("[fleet] %s: %d agents populated in %.1f s%n", v.title, n, run.populateMs / 1000.0);
+            long settleStart = System.nanoTime();
             Thread.sleep(settleS * 1000L);
+            if (jitCapS > 0) {
+                run.jitQuiet = awaitQuietJit(host.process().pid(), jitCapS);
+            }
+            run.settledS = (System.nanoTime() - settleStart) / 1e9;
             String url = v.metricsUrl(port);
             if (v == Variant.YAWL) {
                 Forks.awaitEndpoint(url, host.process(), 60_000);
@@ -291,6 +309,56 @@ public final class FleetScale {
         List<String> lines = host.lines("STATS ");
         String last = lines.get(lines.size() - 1);
         return Long.parseLong(last.replaceAll(".*etcd_puts=(\\d+).*", "$1"));
+    }
+
+    /** Compiler CPU over this many seconds at most {@link #JIT_QUIET_TICKS} clock ticks: JIT warm-up is over. */
+    static final int JIT_QUIET_S = 2;
+    static final long JIT_QUIET_TICKS = 2;
+
+    /**
+     * Waits until the JIT compiler threads of pid used at most {@link #JIT_QUIET_TICKS} ticks of CPU
+     * over {@link #JIT_QUIET_S} s, or capS seconds passed; true when it got quiet. A capacity window
+     * that overlaps JIT warm-up measures how fast the JIT finishes on a loaded machine (and a JVM with
+     * an agent compiles more: its recorders, the woven methods), not the executor's steady state.
+     */
+    static boolean awaitQuietJit(long pid, int capS) throws InterruptedException {
+        long deadline = System.nanoTime() + capS * 1_000_000_000L;
+        long last = compilerTicks(pid);
+        java.util.ArrayDeque<Long> history = new java.util.ArrayDeque<>();
+        history.add(last);
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            long now = compilerTicks(pid);
+            history.add(now);
+            if (history.size() > JIT_QUIET_S + 1) {
+                history.removeFirst();
+            }
+            if (history.size() == JIT_QUIET_S + 1 && now - history.peekFirst() <= JIT_QUIET_TICKS) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** utime+stime of the threads named "C1 CompilerThre..." / "C2 CompilerThre..." (HotSpot's JIT). */
+    static long compilerTicks(long pid) {
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(t.resolve("comm")).contains("CompilerThre")) {
+                        String stat = Files.readString(t.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // a compiler thread may exit between list and read
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return sum;
     }
 
     static long cpuTicks(long pid) throws IOException {

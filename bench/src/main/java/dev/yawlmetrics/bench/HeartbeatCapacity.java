@@ -48,6 +48,8 @@ final class HeartbeatCapacity {
         int agents;
         long periodMs;
         int settleS;
+        /** After settleS, wait at most this long for the JIT to go quiet (0 = do not wait). */
+        int jitCapS;
         int windowS;
         String heap;
         List<Shape> shapes = new ArrayList<>();
@@ -58,7 +60,8 @@ final class HeartbeatCapacity {
             s.agents = Integer.parseInt(Forks.option(args, "--capacity-agents", smoke ? "10000" : "50000"));
             s.periodMs = Long.parseLong(Forks.option(args, "--capacity-period-ms", smoke ? "1000" : "2000"));
             s.settleS = Integer.parseInt(Forks.option(args, "--capacity-settle-s", smoke ? "2" : "8"));
-            s.windowS = Integer.parseInt(Forks.option(args, "--capacity-window-s", smoke ? "2" : "15"));
+            s.jitCapS = Integer.parseInt(Forks.option(args, "--capacity-jit-cap-s", smoke ? "0" : "60"));
+            s.windowS = Integer.parseInt(Forks.option(args, "--capacity-window-s", smoke ? "2" : "12"));
             s.heap = Forks.option(args, "--capacity-heap", smoke ? "512m" : "2g");
             for (String shape : Forks.option(args, "--capacity-executors", "single,pool").split(",")) {
                 if (!shape.isBlank()) {
@@ -86,6 +89,8 @@ final class HeartbeatCapacity {
         final List<Double> agentCpuUs = new ArrayList<>();
         final List<Boolean> plainFirst = new ArrayList<>();
         final List<String> load = new ArrayList<>();
+        /** Per round "plain s / agent s" from READY to the window, "*" where the JIT never got quiet. */
+        final List<String> settled = new ArrayList<>();
         double offered;
 
         Result(Shape shape) {
@@ -116,13 +121,15 @@ final class HeartbeatCapacity {
             boolean plainFirst = r % 2 == 0;
             result.plainFirst.add(plainFirst);
             String loadBefore = FleetScale.loadAverage();
+            String[] settled = new String[2];
             for (Variant v : plainFirst ? List.of(Variant.PLAIN, Variant.YAWL) : List.of(Variant.YAWL, Variant.PLAIN)) {
                 int port = Forks.freePort();
                 List<String> cmd = Forks.hostCommand(v, port, jvmArgs, "serve", Integer.toString(s.agents));
                 System.out.printf(Locale.ROOT, "[fleet] capacity %s round %d/%d: %s%n", shape.property, r + 1, s.rounds, v.title);
                 // Scraped at both ends of the window only (proves the agent recorded the renewals);
                 // Prometheus at 15 s would scrape about once in it.
-                FleetScale.Run run = FleetScale.fork(v, cmd, port, s.agents, s.settleS, s.windowS, s.windowS + 1, failures);
+                FleetScale.Run run = FleetScale.fork(v, cmd, port, s.agents, s.settleS, s.jitCapS, s.windowS, s.windowS + 1, failures);
+                settled[v == Variant.PLAIN ? 0 : 1] = Stats.fmt("%.0f", run.settledS) + (run.jitQuiet ? "" : "*");
                 double rate = run.putsDelta / run.windowS;
                 double cpuUs = run.putsDelta > 0 ? run.cpuS * 1e6 / run.putsDelta : 0;
                 (v == Variant.PLAIN ? result.plain : result.agent).add(rate);
@@ -131,6 +138,7 @@ final class HeartbeatCapacity {
                         shape.property, r + 1, v.title, rate, cpuUs);
             }
             result.load.add(loadBefore + " → " + FleetScale.loadAverage());
+            result.settled.add(settled[0] + " / " + settled[1]);
         }
         return result;
     }
@@ -165,15 +173,19 @@ final class HeartbeatCapacity {
                 + "so **%,.0f renewals/s offered**, far above what the executor completes: renewals run back to back and the rate "
                 + "the etcd stand-in receives is the executor's capacity (× the engine's 10 s period = the agents it can keep registered). "
                 + "Each round: one fork without and one with `-javaagent`, order alternating (round 1 plain first); JVM arguments of both: `%s`. "
-                + "Agents registered as in section 4b (`-Dbench.populate.direct=true`), then %d s settling (the first renewals fall due one period "
-                + "after registering), then a %d s window; renewals completed = etcd puts received by the in-process stand-in; "
+                + "Agents registered as in section 4b (`-Dbench.populate.direct=true`), then at least %d s settling (the first renewals fall due one period "
+                + "after registering)%s, then a %d s window; renewals completed = etcd puts received by the in-process stand-in; "
                 + "the agent fork's /metrics read at both ends of the window. No JFR in these forks.\n\n",
                 s.agents, s.agents, s.periodMs, s.offered(),
-                String.join(" ", FleetScale.hostJvmArgs(s.heap, "<single|pool>", s.periodMs, 2, true)), s.settleS, s.windowS));
+                String.join(" ", FleetScale.hostJvmArgs(s.heap, "<single|pool>", s.periodMs, 2, true)), s.settleS,
+                s.jitCapS > 0 ? String.format(Locale.ROOT, " and until the JIT is quiet (compiler threads ≤ %d clock ticks of CPU in %d s, at most %d s more:"
+                        + " on a loaded machine JIT warm-up lasts tens of seconds and takes CPU from the executor, more in the agent fork,"
+                        + " see docs/benchmarks.md; \"settled s\" below, * = cap reached)", FleetScale.JIT_QUIET_TICKS, FleetScale.JIT_QUIET_S, s.jitCapS) : "",
+                s.windowS));
         for (Result c : results) {
             sb.append("**").append(c.shape.title).append("**\n\n");
-            sb.append("| round | order | plain renewals/s | agent renewals/s | agent / plain | CPU µs per renewal plain / agent | load avg before → after |\n");
-            sb.append("|---|---|---|---|---|---|---|\n");
+            sb.append("| round | order | plain renewals/s | agent renewals/s | agent / plain | CPU µs per renewal plain / agent | settled s plain / agent | load avg before → after |\n");
+            sb.append("|---|---|---|---|---|---|---|---|\n");
             List<Double> ratios = Stats.ratios(c.plain, c.agent);
             for (int r = 0; r < ratios.size(); r++) {
                 sb.append("| ").append(r + 1).append(" | ").append(c.plainFirst.get(r) ? "plain first" : "agent first")
@@ -181,6 +193,7 @@ final class HeartbeatCapacity {
                   .append(" | ").append(Stats.fmt("%,.0f", c.agent.get(r)))
                   .append(" | ").append(Stats.fmt("%.3f", ratios.get(r)))
                   .append(" | ").append(Stats.fmt("%,.0f", c.plainCpuUs.get(r))).append(" / ").append(Stats.fmt("%,.0f", c.agentCpuUs.get(r)))
+                  .append(" | ").append(c.settled.get(r))
                   .append(" | ").append(c.load.get(r)).append(" |\n");
             }
             Stats p = new Stats(c.plain);

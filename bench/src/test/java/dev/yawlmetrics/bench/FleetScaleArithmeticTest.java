@@ -81,6 +81,7 @@ class FleetScaleArithmeticTest {
             c.agentCpuUs.add(300.0);
             c.plainFirst.add(r % 2 == 0);
             c.load.add("1 → 1");
+            c.settled.add("20 / 25");
         }
         return c;
     }
