@@ -203,7 +203,7 @@ public final class FleetScale {
      */
     static Run fork(Variant v, List<String> cmd, int port, int n, int settleS, int windowS, int scrapeS,
                     List<String> failures) throws Exception {
-        return fork(v, cmd, port, n, settleS, 0, windowS, scrapeS, failures);
+        return fork(v, cmd, port, n, settleS, 0, windowS, scrapeS, 600_000, failures);
     }
 
     /**
@@ -211,12 +211,12 @@ public final class FleetScale {
      * threads have been quiet for {@link #JIT_QUIET_S} s (at most jitCapS more seconds).
      */
     static Run fork(Variant v, List<String> cmd, int port, int n, int settleS, int jitCapS, int windowS, int scrapeS,
-                    List<String> failures) throws Exception {
+                    long readyTimeoutMs, List<String> failures) throws Exception {
         System.out.println("[fleet] " + v.title + ": " + String.join(" ", cmd));
         Run run = new Run();
         run.variant = v;
         try (HostProcess host = new HostProcess(cmd)) {
-            String ready = host.await("READY", 600_000);
+            String ready = host.await("READY", readyTimeoutMs);
             run.populateMs = Long.parseLong(ready.replaceAll(".*populate_ms=(\\d+).*", "$1"));
             System.out.printf("[fleet] %s: %d agents populated in %.1f s%n", v.title, n, run.populateMs / 1000.0);
             long settleStart = System.nanoTime();

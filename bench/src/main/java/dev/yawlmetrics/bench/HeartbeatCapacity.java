@@ -128,14 +128,25 @@ final class HeartbeatCapacity {
                 System.out.printf(Locale.ROOT, "[fleet] capacity %s round %d/%d: %s%n", shape.property, r + 1, s.rounds, v.title);
                 // Scraped at both ends of the window only (proves the agent recorded the renewals);
                 // Prometheus at 15 s would scrape about once in it.
-                FleetScale.Run run = FleetScale.fork(v, cmd, port, s.agents, s.settleS, s.jitCapS, s.windowS, s.windowS + 1, failures);
+                FleetScale.Run run;
+                try {
+                    run = FleetScale.fork(v, cmd, port, s.agents, s.settleS, s.jitCapS, s.windowS, s.windowS + 1, 180_000, failures);
+                } catch (IllegalStateException e) {
+                    // Seen once at load average ~48: the stand-in's first puts timed out (5 s) while
+                    // the fresh JVM warmed up, so registering failed. One fresh retry, then give up.
+                    System.out.println("[fleet] capacity " + shape.property + " round " + (r + 1) + " " + v.title
+                            + ": host failed, retrying once in a fresh JVM: " + e.getMessage().lines().findFirst().orElse(""));
+                    port = Forks.freePort();
+                    cmd = Forks.hostCommand(v, port, jvmArgs, "serve", Integer.toString(s.agents));
+                    run = FleetScale.fork(v, cmd, port, s.agents, s.settleS, s.jitCapS, s.windowS, s.windowS + 1, 180_000, failures);
+                }
                 settled[v == Variant.PLAIN ? 0 : 1] = Stats.fmt("%.0f", run.settledS) + (run.jitQuiet ? "" : "*");
                 double rate = run.putsDelta / run.windowS;
                 double cpuUs = run.putsDelta > 0 ? run.cpuS * 1e6 / run.putsDelta : 0;
                 (v == Variant.PLAIN ? result.plain : result.agent).add(rate);
                 (v == Variant.PLAIN ? result.plainCpuUs : result.agentCpuUs).add(cpuUs);
-                System.out.printf(Locale.ROOT, "[fleet] capacity %s round %d %s: %,.0f renewals/s, %,.0f µs CPU per renewal%n",
-                        shape.property, r + 1, v.title, rate, cpuUs);
+                System.out.printf(Locale.ROOT, "[fleet] capacity %s round %d %s: %,.0f renewals/s, %,.0f µs CPU per renewal, window after %.0f s%s%n",
+                        shape.property, r + 1, v.title, rate, cpuUs, run.settledS, run.jitQuiet ? "" : " (JIT never quiet)");
             }
             result.load.add(loadBefore + " → " + FleetScale.loadAverage());
             result.settled.add(settled[0] + " / " + settled[1]);
