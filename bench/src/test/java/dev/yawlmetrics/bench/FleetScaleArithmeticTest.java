@@ -101,10 +101,11 @@ class FleetScaleArithmeticTest {
                 List.of(950.0, 940.0, 960.0, 1010.0, 900.0), 25000);
         assertFalse(mixed.resolved());
         assertEquals("within noise", HeartbeatCapacity.verdict(mixed));
-        // at or above 0.99: met, whether resolved or not
+        // at or above 0.99: met; said so when the rounds disagree on the sign
         HeartbeatCapacity.Result close = capacity(List.of(1000.0, 1000.0, 1000.0), List.of(995.0, 990.0, 1020.0), 25000);
         assertEquals(0.995, close.medianRatio(), 1e-9);
-        assertEquals("met", HeartbeatCapacity.verdict(close));
+        assertEquals("met by the median (difference within noise)", HeartbeatCapacity.verdict(close));
+        assertEquals("met", HeartbeatCapacity.verdict(capacity(List.of(1000.0, 1000.0, 1000.0), List.of(995.0, 999.0, 998.0), 25000)));
         // one round cannot be resolved; an executor that kept up measured no capacity
         assertEquals("not resolvable with 1 round", HeartbeatCapacity.verdict(capacity(List.of(1000.0), List.of(900.0), 25000)));
         assertTrue(HeartbeatCapacity.verdict(capacity(List.of(1000.0, 1000.0), List.of(900.0, 900.0), 1100)).startsWith("not measured"));
