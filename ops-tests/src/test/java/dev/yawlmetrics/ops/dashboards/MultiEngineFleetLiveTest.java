@@ -68,7 +68,9 @@ class MultiEngineFleetLiveTest {
         String cp = System.getProperty("demo.classes", "../demo/target/classes") + File.pathSeparator + AgentJvm.hostClassPath();
         EngineFleet.Settings settings = new EngineFleet.Settings(ENGINES, AGENTS, 5, PERIOD_MS, 1, "fleet-test", "auto", true,
                 List.of(rules.resolve("recording.yml"), alerts), AgentJvm.agentJar(), cp,
-                List.of("-XX:+UseSerialGC", "-Xmx192m", "-Xss512k", "-XX:TieredStopAtLevel=1"));
+                // A loaded CI machine made 5 s registrations time out; the fault below is a refused
+                // connection, which fails at once whatever the timeout.
+                List.of("-XX:+UseSerialGC", "-Xmx192m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-Dfixture.etcd.timeoutMs=20000"));
         fleet = EngineFleet.start(settings, log::add);
         prometheusSince = System.nanoTime();
     }
