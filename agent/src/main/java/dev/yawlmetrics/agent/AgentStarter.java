@@ -1,5 +1,7 @@
 package dev.yawlmetrics.agent;
 
+import dev.yawlmetrics.agent.attach.AgentProperties;
+import dev.yawlmetrics.agent.attach.AgentSession;
 import dev.yawlmetrics.agent.config.AgentConfig;
 import dev.yawlmetrics.agent.core.AgentLog;
 import dev.yawlmetrics.agent.endpoint.MetricsEndpoint;
@@ -19,18 +21,19 @@ import java.util.List;
  * retransformation of targets that were loaded before the gate was in place.
  */
 final class AgentStarter implements Runnable {
-    private static volatile MetricsEndpoint endpoint;
-
     private final AgentConfig config;
     private final List<InstrumentationModule> modules;
     private final ClassLoadGate gate;
     private final Instrumentation inst;
+    private final AgentSession session;
 
-    AgentStarter(AgentConfig config, List<InstrumentationModule> modules, ClassLoadGate gate, Instrumentation inst) {
+    AgentStarter(AgentConfig config, List<InstrumentationModule> modules, ClassLoadGate gate, Instrumentation inst,
+                 AgentSession session) {
         this.config = config;
         this.modules = modules;
         this.gate = gate;
         this.inst = inst;
+        this.session = session;
     }
 
     @Override
@@ -42,8 +45,9 @@ final class AgentStarter implements Runnable {
             AgentLog.error("could not create the meter registry; no metrics will be served: " + t);
             return;
         }
+        session.publish(AgentProperties.STARTING);
         try {
-            endpoint = MetricsEndpoint.start(config, registry);
+            session.endpoint(MetricsEndpoint.start(config, registry));
         } catch (Throwable t) {
             AgentLog.error("metrics endpoint NOT started: " + t + "; the engine runs on without a metrics endpoint");
         }
@@ -62,11 +66,6 @@ final class AgentStarter implements Runnable {
         } catch (Throwable t) {
             AgentLog.error("could not prepare class transformation: " + t);
         }
-    }
-
-    /** The bound port; -1 when the endpoint is not running. */
-    static int boundPort() {
-        MetricsEndpoint e = endpoint;
-        return e == null ? -1 : e.port();
+        session.publish(AgentProperties.ATTACHED);
     }
 }

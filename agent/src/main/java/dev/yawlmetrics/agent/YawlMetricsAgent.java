@@ -1,5 +1,6 @@
 package dev.yawlmetrics.agent;
 
+import dev.yawlmetrics.agent.attach.AgentSession;
 import dev.yawlmetrics.agent.config.AgentConfig;
 import dev.yawlmetrics.agent.config.ConfigLoader;
 import dev.yawlmetrics.agent.config.InstrumentationName;
@@ -13,7 +14,6 @@ import dev.yawlmetrics.agent.metrics.AgentMetrics;
 
 import java.lang.instrument.Instrumentation;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Entry point of {@code -javaagent:yawl-metrics-agent.jar[=key=value,...]}.
@@ -25,26 +25,40 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * log line and the engine starts as if the agent were absent.
  */
 public final class YawlMetricsAgent {
-    private static final AtomicBoolean STARTED = new AtomicBoolean();
-
     private YawlMetricsAgent() {}
 
     public static void premain(String args, Instrumentation inst) {
-        start(args, inst);
+        start(args, inst, false);
     }
 
+    /**
+     * Loaded into a running JVM by {@code java -jar yawl-metrics-agent.jar attach <pid>} (or any
+     * attach tool); {@code detach <pid>} loads the agent again with {@link AgentSession#DETACH_ARGUMENT}.
+     * Runs on the JVM's attach listener thread, never on an engine thread.
+     */
     public static void agentmain(String args, Instrumentation inst) {
-        start(args, inst);
+        if (AgentSession.DETACH_ARGUMENT.equals(args)) {
+            try {
+                AgentSession.detach(inst);
+            } catch (Throwable t) {
+                AgentLog.error("detach failed part-way: " + t);
+            }
+            return;
+        }
+        start(args, inst, true);
     }
 
-    private static void start(String args, Instrumentation inst) {
+    private static void start(String args, Instrumentation inst, boolean late) {
         long t0 = System.nanoTime();
         try {
-            if (!STARTED.compareAndSet(false, true)) {
-                AgentLog.warn("agent already attached to this JVM; the second -javaagent is ignored");
+            AgentConfig config = ConfigLoader.fromEnvironment(args);
+            List<InstrumentationModule> modules = Instrumentations.enabled(config);
+            AgentSession session = AgentSession.begin(inst, config, modules, late);
+            if (session == null) {
+                AgentLog.warn(late ? "agent already attached to this JVM; this attach changed nothing"
+                        : "agent already attached to this JVM; the second -javaagent is ignored");
                 return;
             }
-            AgentConfig config = ConfigLoader.fromEnvironment(args);
             AgentMetrics.configure(config);
             for (String problem : config.problems()) {
                 AgentLog.warn(problem);
@@ -54,22 +68,22 @@ public final class YawlMetricsAgent {
                         + " disabled by yawl.metrics.enabled=false: nothing instrumented, no port opened");
                 return;
             }
-            List<InstrumentationModule> modules = Instrumentations.enabled(config);
-            AgentLog.info(startupLine(config, modules));
+            AgentLog.info(startupLine(config, modules, late));
             ClassLoadGate gate = new ClassLoadGate(modules);
             if (gate.hasTargets()) {
                 inst.addTransformer(gate, true);
+                session.gate(gate);
             }
-            DaemonThreads.start("yawl-metrics-init", new AgentStarter(config, modules, gate, inst));
+            session.starter(DaemonThreads.start("yawl-metrics-init", new AgentStarter(config, modules, gate, inst, session)));
             AgentLog.debug("premain returned after " + (System.nanoTime() - t0) / 1_000 + " us on the engine's thread");
         } catch (Throwable t) {
             AgentLog.error("agent failed to start; the engine continues without metrics: " + t);
         }
     }
 
-    private static String startupLine(AgentConfig config, List<InstrumentationModule> modules) {
+    private static String startupLine(AgentConfig config, List<InstrumentationModule> modules, boolean late) {
         StringBuilder sb = new StringBuilder("yawl-metrics-agent ").append(AgentVersion.VALUE)
-                .append(" starting on Java ").append(System.getProperty("java.version"))
+                .append(late ? " attaching to a running JVM on Java " : " starting on Java ").append(System.getProperty("java.version"))
                 .append(": port=").append(config.port()).append(" path=").append(config.path())
                 .append(" instrumentations:");
         for (InstrumentationName n : InstrumentationName.values()) {

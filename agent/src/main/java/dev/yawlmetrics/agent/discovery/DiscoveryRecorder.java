@@ -3,6 +3,7 @@ package dev.yawlmetrics.agent.discovery;
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.lifecycle.TrackedAgent;
 import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.Meters;
 
 import java.util.concurrent.TimeUnit;
 
@@ -14,13 +15,15 @@ import java.util.concurrent.TimeUnit;
 public final class DiscoveryRecorder {
     private DiscoveryRecorder() {}
 
-    private static final class Holder {
-        static final DiscoveryMetrics METRICS = new DiscoveryMetrics(AgentMetrics.registry());
-    }
+    /** Built on first use, dropped at detach (null then: nothing is recorded). */
+    private static final Meters<DiscoveryMetrics> METRICS = Meters.of(DiscoveryMetrics::new);
 
     public static void cycleFinished(boolean processed, Throwable thrown) {
         try {
-            Holder.METRICS.cycleFinished(processed, thrown);
+            DiscoveryMetrics m = METRICS.get();
+            if (m != null) {
+                m.cycleFinished(processed, thrown);
+            }
         } catch (Throwable t) {
             AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
         }
@@ -29,7 +32,10 @@ public final class DiscoveryRecorder {
     public static void loopStarted(Object agent) {
         try {
             if (agent instanceof TrackedAgent) {
-                Holder.METRICS.loopStarted((TrackedAgent) agent);
+                DiscoveryMetrics m = METRICS.get();
+                if (m != null) {
+                    m.loopStarted((TrackedAgent) agent);
+                }
             }
         } catch (Throwable t) {
             AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
@@ -39,7 +45,10 @@ public final class DiscoveryRecorder {
     public static void loopEnded(Object agent) {
         try {
             if (agent instanceof TrackedAgent) {
-                Holder.METRICS.loopEnded((TrackedAgent) agent);
+                DiscoveryMetrics m = METRICS.get();
+                if (m != null) {
+                    m.loopEnded((TrackedAgent) agent);
+                }
             }
         } catch (Throwable t) {
             AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
@@ -50,7 +59,10 @@ public final class DiscoveryRecorder {
     public static void sleep(TimeUnit unit, long duration, Object self) throws InterruptedException {
         try {
             if (self instanceof TrackedAgent && unit != null) {
-                Holder.METRICS.sleeping((TrackedAgent) self, unit.toNanos(duration) / 1_000_000.0);
+                DiscoveryMetrics m = METRICS.get();
+                if (m != null) {
+                    m.sleeping((TrackedAgent) self, unit.toNanos(duration) / 1_000_000.0);
+                }
             }
         } catch (Throwable t) {
             AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
@@ -61,7 +73,10 @@ public final class DiscoveryRecorder {
     /** After {@code ibClient.checkOutWorkItem(...)} returned or threw inside processWorkItem. */
     public static void checkedOut(String answer, Throwable thrown) {
         try {
-            Holder.METRICS.checkedOut(thrown == null ? answer : null);
+            DiscoveryMetrics m = METRICS.get();
+            if (m != null) {
+                m.checkedOut(thrown == null ? answer : null);
+            }
         } catch (Throwable t) {
             AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
         }
@@ -70,7 +85,10 @@ public final class DiscoveryRecorder {
     /** After {@code ibClient.checkInWorkItem(...)} returned or threw inside processWorkItem. */
     public static void checkedIn(String answer, Throwable thrown) {
         try {
-            Holder.METRICS.checkedIn(thrown == null ? answer : null);
+            DiscoveryMetrics m = METRICS.get();
+            if (m != null) {
+                m.checkedIn(thrown == null ? answer : null);
+            }
         } catch (Throwable t) {
             AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
         }

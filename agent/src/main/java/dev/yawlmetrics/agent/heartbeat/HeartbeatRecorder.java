@@ -3,6 +3,7 @@ package dev.yawlmetrics.agent.heartbeat;
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.etcd.EtcdOutcome;
 import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.Meters;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -36,12 +37,11 @@ public final class HeartbeatRecorder {
         }
     };
 
-    private static final class Holder {
-        static final HeartbeatMetrics METRICS = new HeartbeatMetrics(AgentMetrics.registry(), EXECUTORS);
-    }
+    /** Built on first use, dropped at detach (null then: nothing is recorded). */
+    private static final Meters<HeartbeatMetrics> METRICS = Meters.of(registry -> new HeartbeatMetrics(registry, EXECUTORS));
 
     static void init() {
-        HeartbeatMetrics ignored = Holder.METRICS;
+        METRICS.get();
     }
 
     /**
@@ -82,7 +82,10 @@ public final class HeartbeatRecorder {
             }
             EtcdOutcome outcome = task.outcome();
             boolean recovered = task.completeAndCheckRecovery(outcome == EtcdOutcome.SUCCESS);
-            Holder.METRICS.recordRenewal(outcome, elapsed, latenessNanos, recovered);
+            HeartbeatMetrics m = METRICS.get();
+            if (m != null) {
+                m.recordRenewal(outcome, elapsed, latenessNanos, recovered);
+            }
         } catch (Throwable t) {
             AgentMetrics.recordingError(InstrumentationName.HEARTBEAT, t);
         }
@@ -112,7 +115,10 @@ public final class HeartbeatRecorder {
             }
             Object id = getId.invoke(agentInfo);
             if (id != null && ((Map<?, ?>) activeHeartbeats).containsKey(id)) {
-                Holder.METRICS.recordManualReconnect();
+                HeartbeatMetrics m = METRICS.get();
+                if (m != null) {
+                    m.recordManualReconnect();
+                }
             }
         } catch (Throwable t) {
             AgentMetrics.recordingError(InstrumentationName.HEARTBEAT, t);

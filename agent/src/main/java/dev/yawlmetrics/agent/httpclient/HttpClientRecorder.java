@@ -3,6 +3,7 @@ package dev.yawlmetrics.agent.httpclient;
 import dev.yawlmetrics.agent.config.AgentConfig;
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.Meters;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -16,17 +17,17 @@ import java.util.concurrent.CompletableFuture;
 final class HttpClientRecorder {
     private HttpClientRecorder() {}
 
-    private static final class Holder {
-        static final HttpClientMetrics METRICS = create(AgentMetrics.config());
-    }
+    /** Built on first use, dropped at detach (null then: nothing is recorded). */
+    private static final Meters<HttpClientMetrics> METRICS = Meters.of(registry -> create(registry, AgentMetrics.config()));
 
-    static HttpClientMetrics create(AgentConfig config) {
-        return new HttpClientMetrics(AgentMetrics.registry(), config.httpClientCapacity(), config.httpClientHosts());
+    static HttpClientMetrics create(io.micrometer.core.instrument.MeterRegistry registry, AgentConfig config) {
+        return new HttpClientMetrics(registry, config.httpClientCapacity(), config.httpClientHosts());
     }
 
     static Object start(HttpRequest request) {
         try {
-            return Holder.METRICS.start(request.method(), hostOf(request), System.nanoTime());
+            HttpClientMetrics m = METRICS.get();
+            return m == null ? null : m.start(request.method(), hostOf(request), System.nanoTime());
         } catch (Throwable t) {
             AgentMetrics.recordingError(InstrumentationName.HTTPCLIENT, t);
             return null;
@@ -36,7 +37,10 @@ final class HttpClientRecorder {
     static void headers(Object token) {
         try {
             if (token instanceof HttpClientMetrics.Request) {
-                Holder.METRICS.headersArrived((HttpClientMetrics.Request) token);
+                HttpClientMetrics m = METRICS.get();
+                if (m != null) {
+                    m.headersArrived((HttpClientMetrics.Request) token);
+                }
             }
         } catch (Throwable t) {
             AgentMetrics.recordingError(InstrumentationName.HTTPCLIENT, t);
@@ -70,7 +74,10 @@ final class HttpClientRecorder {
 
     private static void complete(HttpClientMetrics.Request request, Object response, Throwable error) {
         try {
-            Holder.METRICS.finished(request, response, error, System.nanoTime());
+            HttpClientMetrics m = METRICS.get();
+            if (m != null) {
+                m.finished(request, response, error, System.nanoTime());
+            }
         } catch (Throwable t) {
             AgentMetrics.recordingError(InstrumentationName.HTTPCLIENT, t);
         }

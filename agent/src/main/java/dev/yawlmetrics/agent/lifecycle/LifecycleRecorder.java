@@ -2,6 +2,7 @@ package dev.yawlmetrics.agent.lifecycle;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.Meters;
 
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -13,9 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class LifecycleRecorder {
     private LifecycleRecorder() {}
 
-    private static final class Holder {
-        static final LifecycleMetrics METRICS = new LifecycleMetrics(AgentMetrics.registry());
-    }
+    /** Built on first use, dropped at detach (null then: nothing is recorded). */
+    private static final Meters<LifecycleMetrics> METRICS = Meters.of(LifecycleMetrics::new);
 
     /** Before each RETURN of the constructor. */
     public static void created(Object agent) {
@@ -23,7 +23,10 @@ public final class LifecycleRecorder {
             if (agent instanceof TrackedAgent) {
                 TrackedAgent a = (TrackedAgent) agent;
                 AtomicReference<?> ref = a.yawlMetrics$lifecycle();
-                Holder.METRICS.created(a, ref == null ? null : ref.get(), System.nanoTime());
+                LifecycleMetrics m = METRICS.get();
+                if (m != null) {
+                    m.created(a, ref == null ? null : ref.get(), System.nanoTime());
+                }
             }
         } catch (Throwable t) {
             AgentMetrics.recordingError(InstrumentationName.LIFECYCLE, t);
@@ -33,7 +36,10 @@ public final class LifecycleRecorder {
     /** In the handler around the constructor body; the caller rethrows {@code error} unchanged. */
     public static void constructorFailed(Throwable error) {
         try {
-            Holder.METRICS.createFailed();
+            LifecycleMetrics m = METRICS.get();
+            if (m != null) {
+                m.createFailed();
+            }
         } catch (Throwable t) {
             AgentMetrics.recordingError(InstrumentationName.LIFECYCLE, t);
         }
@@ -42,7 +48,10 @@ public final class LifecycleRecorder {
     /** After {@code stop()} completed normally. */
     public static void stopped() {
         try {
-            Holder.METRICS.stopped();
+            LifecycleMetrics m = METRICS.get();
+            if (m != null) {
+                m.stopped();
+            }
         } catch (Throwable t) {
             AgentMetrics.recordingError(InstrumentationName.LIFECYCLE, t);
         }
@@ -70,7 +79,10 @@ public final class LifecycleRecorder {
         }
         Object previous = ref.getAndSet(value);
         try {
-            Holder.METRICS.transition(agent, previous, value, System.nanoTime());
+            LifecycleMetrics m = METRICS.get();
+            if (m != null) {
+                m.transition(agent, previous, value, System.nanoTime());
+            }
         } catch (Throwable t) {
             AgentMetrics.recordingError(InstrumentationName.LIFECYCLE, t);
         }

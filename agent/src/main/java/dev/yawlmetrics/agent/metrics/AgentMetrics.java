@@ -24,6 +24,8 @@ import java.util.Map;
 public final class AgentMetrics {
     private static volatile AgentConfig config = null;
     private static volatile PrometheusMeterRegistry registry;
+    /** True between a detach and the next attach: recorders still reached by old code record nothing. */
+    private static volatile boolean detached;
 
     /**
      * Test-only fault injection: every instrumentation meter fails to register, so every recorder
@@ -56,6 +58,31 @@ public final class AgentMetrics {
     /** Called once from premain, before anything can record. */
     public static void configure(AgentConfig agentConfig) {
         config = agentConfig;
+        detached = false;
+    }
+
+    /** The registry, or null after a detach (until the next attach). */
+    public static PrometheusMeterRegistry registryIfAttached() {
+        return detached ? null : registry();
+    }
+
+    /**
+     * Drops every meter: recorders stop recording, the registry is cleared and closed, and the
+     * self-metrics start from zero at the next attach.
+     */
+    public static void detach() {
+        PrometheusMeterRegistry r;
+        synchronized (AgentMetrics.class) {
+            detached = true;
+            r = registry;
+            registry = null;
+        }
+        Meters.dropAll();
+        SelfMetrics.reset();
+        if (r != null) {
+            r.clear();
+            r.close();
+        }
     }
 
     public static AgentConfig config() {

@@ -21,10 +21,27 @@ public final class SelfMetrics {
     private static final AtomicLongArray TRANSFORM_ERRORS = new AtomicLongArray(N);
     private static final AtomicLongArray RECORDING_ERRORS = new AtomicLongArray(N);
 
+    /** Told when an instrumentation is applied, skipped or fails: the attach status republishes. */
+    private static volatile Runnable onChange = () -> { };
+
     private SelfMetrics() {}
 
+    public static void onChange(Runnable listener) {
+        onChange = listener == null ? () -> { } : listener;
+    }
+
+    private static void changed() {
+        try {
+            onChange.run();
+        } catch (Throwable ignored) {
+            // status publishing must never disturb a transformation or a recorder
+        }
+    }
+
     public static void markApplied(InstrumentationName name) {
-        APPLIED.set(name.ordinal(), 1);
+        if (APPLIED.getAndSet(name.ordinal(), 1) == 0) {
+            changed();
+        }
     }
 
     public static boolean isApplied(InstrumentationName name) {
@@ -33,15 +50,43 @@ public final class SelfMetrics {
 
     public static void countSkipped(InstrumentationName name) {
         SKIPPED.incrementAndGet(name.ordinal());
+        changed();
     }
 
     public static void countTransformationError(InstrumentationName name) {
         TRANSFORM_ERRORS.incrementAndGet(name.ordinal());
+        changed();
     }
 
     /** @return the new count, so the caller can log only the first. */
     static long countRecordingError(InstrumentationName name) {
-        return RECORDING_ERRORS.incrementAndGet(name.ordinal());
+        long n = RECORDING_ERRORS.incrementAndGet(name.ordinal());
+        if (n == 1) {
+            changed();
+        }
+        return n;
+    }
+
+    /** A detached agent's counts are gone with its meters; the next attach starts from zero. */
+    static void reset() {
+        for (int i = 0; i < N; i++) {
+            APPLIED.set(i, 0);
+            SKIPPED.set(i, 0);
+            TRANSFORM_ERRORS.set(i, 0);
+            RECORDING_ERRORS.set(i, 0);
+        }
+    }
+
+    public static long skipped(InstrumentationName name) {
+        return SKIPPED.get(name.ordinal());
+    }
+
+    public static long transformationErrors(InstrumentationName name) {
+        return TRANSFORM_ERRORS.get(name.ordinal());
+    }
+
+    public static long recordingErrors(InstrumentationName name) {
+        return RECORDING_ERRORS.get(name.ordinal());
     }
 
     /** Registers the self-metrics; called once when the registry is created. */
