@@ -7,6 +7,7 @@ import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.core.AgentLog;
 import dev.yawlmetrics.agent.core.AgentVersion;
 import dev.yawlmetrics.agent.core.DaemonThreads;
+import dev.yawlmetrics.agent.core.StartMode;
 import dev.yawlmetrics.agent.instrumentation.ClassLoadGate;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
 import dev.yawlmetrics.agent.instrumentation.Instrumentations;
@@ -59,6 +60,7 @@ public final class YawlMetricsAgent {
                         : "agent already attached to this JVM; the second -javaagent is ignored");
                 return;
             }
+            StartMode.set(late);
             AgentMetrics.configure(config);
             for (String problem : config.problems()) {
                 AgentLog.warn(problem);

@@ -91,6 +91,35 @@ public final class HeartbeatRecorder {
         }
     }
 
+    /**
+     * Entry of the renewal lambda, woven only after a late attach: a heartbeat the engine scheduled
+     * before the attach runs without a {@link RenewalTask} around it, so this run is timed here
+     * instead. Returns null inside a wrapper (that one times the run) so nothing counts twice.
+     */
+    public static Object unscheduledRenewalStarted(Object heartbeatExecutor) {
+        try {
+            RenewalTask[] current = CURRENT.get();
+            if (current[0] != null) {
+                return null;
+            }
+            EXECUTORS.track(heartbeatExecutor);
+            RenewalTask run = RenewalTask.unscheduled(System.nanoTime());
+            current[0] = run;
+            return run;
+        } catch (Throwable t) {
+            AgentMetrics.recordingError(InstrumentationName.HEARTBEAT, t);
+            return null;
+        }
+    }
+
+    /** Exit of the renewal lambda (returned or threw) after {@link #unscheduledRenewalStarted}. */
+    public static void unscheduledRenewalFinished(Object token) {
+        if (token instanceof RenewalTask) {
+            RenewalTask run = (RenewalTask) token;
+            renewalFinished(run, CURRENT.get(), run.unscheduledStart(), HeartbeatMetrics.UNKNOWN_LATENESS);
+        }
+    }
+
     /** Exit of publishToEtcd: gives the outcome to the renewal running on this thread, if any. */
     public static void publishFinished(Throwable thrown) {
         try {
