@@ -345,10 +345,26 @@ public final class AttachCli {
             if (owner != null) {
                 throw new Failure("pid " + pid + " belongs to " + owner + "; run the command as that user; nothing changed");
             }
+            if (!looksLikeJvm(pid)) {
+                throw new Failure("pid " + pid + " is not a Java process; nothing changed");
+            }
             try {
                 return new Target(VirtualMachine.attach(pid));
             } catch (AttachNotSupportedException | IOException e) {
                 throw new Failure(reason(pid, e) + "; nothing changed");
+            }
+        }
+
+        /**
+         * False only when Linux says for sure that no JVM is mapped into pid. The attach API of
+         * older JDKs signals the target with SIGQUIT, which ends a process that is not a JVM.
+         */
+        static boolean looksLikeJvm(String pid) {
+            Path maps = Path.of("/proc", pid, "maps");
+            try (java.util.stream.Stream<String> lines = Files.lines(maps)) {
+                return lines.anyMatch(l -> l.contains("/libjvm.so"));
+            } catch (Exception | LinkageError e) {
+                return true; // not Linux, or not readable: the attach API decides
             }
         }
 
