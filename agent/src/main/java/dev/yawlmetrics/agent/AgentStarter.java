@@ -17,8 +17,9 @@ import java.util.List;
 
 /**
  * The agent's start-up work, on its own daemon thread so the engine's main thread never waits
- * for it: the registry, the endpoint, each module's start-up, Byte Buddy warm-up, and the
- * retransformation of targets that were loaded before the gate was in place.
+ * for it: the registry, each module's start-up, the weaver's warm-up, the retransformation of
+ * targets that were loaded before the gate was in place (all of them after a late attach), and
+ * the endpoint.
  */
 final class AgentStarter implements Runnable {
     private final AgentConfig config;
@@ -46,11 +47,6 @@ final class AgentStarter implements Runnable {
             return;
         }
         session.publish(AgentProperties.STARTING);
-        try {
-            session.endpoint(MetricsEndpoint.start(config, registry));
-        } catch (Throwable t) {
-            AgentLog.error("metrics endpoint NOT started: " + t + "; the engine runs on without a metrics endpoint");
-        }
         AgentContext context = new AgentContext(inst, config, registry);
         for (InstrumentationModule m : modules) {
             try {
@@ -65,6 +61,13 @@ final class AgentStarter implements Runnable {
             gate.retransformLoaded(inst);
         } catch (Throwable t) {
             AgentLog.error("could not prepare class transformation: " + t);
+        }
+        // Last: once the endpoint answers, every target already loaded is instrumented (a scrape or
+        // a test that waits for the "listening" line never races the retransformation).
+        try {
+            session.endpoint(MetricsEndpoint.start(config, registry));
+        } catch (Throwable t) {
+            AgentLog.error("metrics endpoint NOT started: " + t + "; the engine runs on without a metrics endpoint");
         }
         session.publish(AgentProperties.ATTACHED);
     }

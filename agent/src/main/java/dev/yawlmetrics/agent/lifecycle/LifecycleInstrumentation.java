@@ -32,6 +32,12 @@ public final class LifecycleInstrumentation implements InstrumentationModule {
         return List.of(AgentShape.TARGET);
     }
 
+    /** A later attach meets every agent afresh. */
+    @Override
+    public void onAgentDetached() {
+        SideStates.clear();
+    }
+
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
         return List.of(new AgentType());

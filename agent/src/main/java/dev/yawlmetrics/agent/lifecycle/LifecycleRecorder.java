@@ -1,6 +1,7 @@
 package dev.yawlmetrics.agent.lifecycle;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
+import dev.yawlmetrics.agent.core.StartMode;
 import dev.yawlmetrics.agent.metrics.AgentMetrics;
 import dev.yawlmetrics.agent.metrics.Meters;
 
@@ -17,11 +18,25 @@ public final class LifecycleRecorder {
     /** Built on first use, dropped at detach (null then: nothing is recorded). */
     private static final Meters<LifecycleMetrics> METRICS = Meters.of(LifecycleMetrics::new);
 
+    /**
+     * The agent's per-agent state: the agent itself when its class gained {@link TrackedAgent} at
+     * load time, its entry in {@link SideStates} after a late attach, else null.
+     */
+    public static TrackedAgent tracked(Object agent) {
+        if (agent instanceof TrackedAgent) {
+            return (TrackedAgent) agent;
+        }
+        return agent != null && StartMode.isLate() ? SideStates.of(agent) : null;
+    }
+
     /** Before each RETURN of the constructor. */
     public static void created(Object agent) {
         try {
-            if (agent instanceof TrackedAgent) {
-                TrackedAgent a = (TrackedAgent) agent;
+            TrackedAgent a = tracked(agent);
+            if (a != null) {
+                if (a instanceof SideStates.State) {
+                    ((SideStates.State) a).live = true;
+                }
                 AtomicReference<?> ref = a.yawlMetrics$lifecycle();
                 LifecycleMetrics m = METRICS.get();
                 if (m != null) {
@@ -67,8 +82,9 @@ public final class LifecycleRecorder {
     public static void set(AtomicReference ref, Object value, Object self) {
         TrackedAgent agent = null;
         try {
-            if (self instanceof TrackedAgent && ((TrackedAgent) self).yawlMetrics$lifecycle() == ref && ref != null) {
-                agent = (TrackedAgent) self;
+            TrackedAgent t = tracked(self);
+            if (t != null && ref != null && t.yawlMetrics$lifecycle() == ref) {
+                agent = t;
             }
         } catch (Throwable t) {
             agent = null;
@@ -81,6 +97,11 @@ public final class LifecycleRecorder {
         try {
             LifecycleMetrics m = METRICS.get();
             if (m != null) {
+                if (agent instanceof SideStates.State && !((SideStates.State) agent).live) {
+                    // met mid-life after a late attach: it was in `previous` all along
+                    ((SideStates.State) agent).live = true;
+                    m.adopt(previous);
+                }
                 m.transition(agent, previous, value, System.nanoTime());
             }
         } catch (Throwable t) {

@@ -1,5 +1,6 @@
 package dev.yawlmetrics.agent.lifecycle;
 
+import dev.yawlmetrics.agent.core.StartMode;
 import dev.yawlmetrics.agent.instrumentation.ClassShape;
 import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
 
@@ -16,10 +17,13 @@ public abstract class TrackedAgentType implements TypeInstrumentation {
         return AgentShape.TARGET;
     }
 
-    /** Per-agent state is a field added at first load; see AgentShape.ensureTracked. */
+    /**
+     * Per-agent state is a field added at first load (AgentShape.ensureTracked); after a late
+     * attach it lives in {@link SideStates} instead and the class keeps its shape.
+     */
     @Override
     public final boolean addsMembers() {
-        return true;
+        return !StartMode.isLate();
     }
 
     @Override

@@ -52,6 +52,7 @@ class AttachDetachTest {
             assertEquals(reference, jvm.command("work " + WORK));
             Thread.sleep(500); // heartbeats run without the agent
             String threadsBefore = jvm.command("threads");
+            String[] footprintBefore = jvm.command("footprint").split(" ");
             assertEquals(1, Cli.run("status", pid).exit(), "no agent yet");
 
             // Renewals held in their put while the agent arrives: they finish in the engine's old code,
@@ -90,6 +91,12 @@ class AttachDetachTest {
             assertEquals(reference, jvm.command("work " + WORK), "results after the detach are those of a run without the agent");
             assertEquals(withoutAttachListener(threadsBefore), withoutAttachListener(jvm.command("threads")),
                     "no thread of the agent is left");
+            String[] footprintAfter = jvm.command("footprint").split(" ");
+            long classesLeft = Long.parseLong(footprintAfter[0]) - Long.parseLong(footprintBefore[0]);
+            long heapLeft = Long.parseLong(footprintAfter[1]) - Long.parseLong(footprintBefore[1]);
+            System.out.println("after one attach and detach: +" + classesLeft + " loaded classes, heap after GC "
+                    + (heapLeft >= 0 ? "+" : "") + heapLeft / 1024 + " KiB");
+            assertTrue(classesLeft > 0, "the agent's classes stay loaded (documented), so the count must grow");
             Cli statusAfter = Cli.run("status", pid);
             assertEquals(1, statusAfter.exit(), statusAfter.toString());
             assertTrue(statusAfter.out().contains("state:            detached"), statusAfter.toString());
@@ -126,6 +133,7 @@ class AttachDetachTest {
         assertEquals((after.get("heartbeats") - before.get("heartbeats")) / 2.0,
                 s.value("yawl_marketplace_heartbeat_count_total", "outcome", "stale_check_fail"), why);
         assertEquals(after.get("gets") - before.get("gets"), s.sum("yawl_http_client_requests_sent_total", "method", "GET"), why);
+        assertEquals(AGENTS, s.value("yawl_marketplace_listings"), "learned at the first heartbeat after the attach: " + why);
         long renewals = after.get("puts") - before.get("puts") - AGENTS;
         assertTrue(renewals > 0, why);
         assertEquals(renewals, s.sum("yawl_heartbeat_renewal_success_total"), why);
