@@ -1,17 +1,18 @@
 package dev.yawlmetrics.agent;
 
 import dev.yawlmetrics.agent.attach.AgentSession;
-import dev.yawlmetrics.agent.config.AgentConfig;
+import dev.yawlmetrics.agent.config.MetricsAgentConfig;
 import dev.yawlmetrics.agent.config.ConfigLoader;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.core.AgentLog;
-import dev.yawlmetrics.agent.core.AgentVersion;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
+import dev.yawlmetrics.agent.core.MetricsAgentVersion;
 import dev.yawlmetrics.agent.core.DaemonThreads;
 import dev.yawlmetrics.agent.core.StartMode;
 import dev.yawlmetrics.agent.instrumentation.ClassLoadGate;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
-import dev.yawlmetrics.agent.instrumentation.Instrumentations;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.Instrumentations;
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.lang.instrument.Instrumentation;
 import java.util.List;
@@ -21,7 +22,7 @@ import java.util.List;
  *
  * <p>premain does the minimum on the engine's main thread: read the configuration, register the
  * class-load gate (it must be in place before engine classes load), and start one daemon thread
- * running {@link AgentStarter}. This class deliberately references neither Micrometer nor Byte
+ * running {@link MetricsAgentStarter}. This class deliberately references neither Micrometer nor Byte
  * Buddy, so loading it loads neither. Nothing here may throw into the JVM's start: every failure becomes one
  * log line and the engine starts as if the agent were absent.
  */
@@ -42,7 +43,7 @@ public final class YawlMetricsAgent {
             try {
                 AgentSession.detach(inst);
             } catch (Throwable t) {
-                AgentLog.error("detach failed part-way: " + t);
+                MetricsAgentLog.error("detach failed part-way: " + t);
             }
             return;
         }
@@ -52,39 +53,40 @@ public final class YawlMetricsAgent {
     private static void start(String args, Instrumentation inst, boolean late) {
         long t0 = System.nanoTime();
         try {
-            AgentConfig config = ConfigLoader.fromEnvironment(args);
+            MetricsAgentConfig config = ConfigLoader.fromEnvironment(args);
             List<InstrumentationModule> modules = Instrumentations.enabled(config);
             AgentSession session = AgentSession.begin(inst, config, modules, late);
             if (session == null) {
-                AgentLog.warn(late ? "agent already attached to this JVM; this attach changed nothing"
+                MetricsAgentLog.warn(late ? "agent already attached to this JVM; this attach changed nothing"
                         : "agent already attached to this JVM; the second -javaagent is ignored");
                 return;
             }
             StartMode.set(late);
-            AgentMetrics.configure(config);
+            MetricsAgentLog.debug(config.debug());
+            MetricsAgentRegistry.configure(config);
             for (String problem : config.problems()) {
-                AgentLog.warn(problem);
+                MetricsAgentLog.warn(problem);
             }
             if (!config.enabled()) {
-                AgentLog.info("yawl-metrics-agent " + AgentVersion.VALUE
+                MetricsAgentLog.info("yawl-metrics-agent " + MetricsAgentVersion.VALUE
                         + " disabled by yawl.metrics.enabled=false: nothing instrumented, no port opened");
                 return;
             }
-            AgentLog.info(startupLine(config, modules, late));
-            ClassLoadGate gate = new ClassLoadGate(modules);
+            MetricsAgentLog.info(startupLine(config, modules, late));
+            ClassLoadGate gate = new ClassLoadGate(modules, MetricsAgentHealth.OUTCOMES);
             if (gate.hasTargets()) {
                 inst.addTransformer(gate, true);
                 session.gate(gate);
             }
-            session.starter(DaemonThreads.start("yawl-metrics-init", new AgentStarter(config, modules, gate, inst, session)));
-            AgentLog.debug("premain returned after " + (System.nanoTime() - t0) / 1_000 + " us on the engine's thread");
+            session.starter(DaemonThreads.start("yawl-metrics-init", new MetricsAgentStarter(config, modules, gate, inst, session)));
+            MetricsAgentLog.debug("premain returned after " + (System.nanoTime() - t0) / 1_000 + " us on the engine's thread");
         } catch (Throwable t) {
-            AgentLog.error("agent failed to start; the engine continues without metrics: " + t);
+            MetricsAgentLog.error("agent failed to start; the engine continues without metrics: " + t);
         }
     }
 
-    private static String startupLine(AgentConfig config, List<InstrumentationModule> modules, boolean late) {
-        StringBuilder sb = new StringBuilder("yawl-metrics-agent ").append(AgentVersion.VALUE)
+    private static String startupLine(MetricsAgentConfig config, List<InstrumentationModule> modules, boolean late) {
+        StringBuilder sb = new StringBuilder("yawl-metrics-agent ").append(MetricsAgentVersion.VALUE)
                 .append(late ? " attaching to a running JVM on Java " : " starting on Java ").append(System.getProperty("java.version"))
                 .append(": port=").append(config.port()).append(" path=").append(config.path())
                 .append(" instrumentations:");

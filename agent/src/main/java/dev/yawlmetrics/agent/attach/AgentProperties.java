@@ -1,6 +1,6 @@
 package dev.yawlmetrics.agent.attach;
 
-import dev.yawlmetrics.agent.core.AgentLog;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
 
 import java.lang.instrument.Instrumentation;
 import java.util.Map;
@@ -62,7 +62,7 @@ public final class AgentProperties {
             return true;
         } catch (Throwable t) {
             failed = true;
-            AgentLog.warn("could not publish the agent's state in the JVM's agent properties; "
+            MetricsAgentLog.warn("could not publish the agent's state in the JVM's agent properties; "
                     + "'status' and 'list' will not see this agent: " + t);
             return false;
         }

@@ -1,14 +1,14 @@
 package dev.yawlmetrics.agent.attach;
 
-import dev.yawlmetrics.agent.config.AgentConfig;
+import dev.yawlmetrics.agent.config.MetricsAgentConfig;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.core.AgentLog;
-import dev.yawlmetrics.agent.core.AgentVersion;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
+import dev.yawlmetrics.agent.core.MetricsAgentVersion;
 import dev.yawlmetrics.agent.endpoint.MetricsEndpoint;
 import dev.yawlmetrics.agent.instrumentation.ClassLoadGate;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
-import dev.yawlmetrics.agent.metrics.SelfMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -31,14 +31,14 @@ public final class AgentSession {
     private static AgentSession current;
 
     private final Instrumentation inst;
-    private final AgentConfig config;
+    private final MetricsAgentConfig config;
     private final List<InstrumentationModule> modules;
     private final boolean late;
     private volatile ClassLoadGate gate;
     private volatile Thread starter;
     private volatile MetricsEndpoint endpoint;
 
-    private AgentSession(Instrumentation inst, AgentConfig config, List<InstrumentationModule> modules, boolean late) {
+    private AgentSession(Instrumentation inst, MetricsAgentConfig config, List<InstrumentationModule> modules, boolean late) {
         this.inst = inst;
         this.config = config;
         this.modules = List.copyOf(modules);
@@ -46,7 +46,7 @@ public final class AgentSession {
     }
 
     /** A new session, or null when an agent is already running in this JVM (nothing changes then). */
-    public static synchronized AgentSession begin(Instrumentation inst, AgentConfig config,
+    public static synchronized AgentSession begin(Instrumentation inst, MetricsAgentConfig config,
                                                   List<InstrumentationModule> modules, boolean late) {
         if (current != null) {
             return null;
@@ -76,9 +76,9 @@ public final class AgentSession {
         if (!AgentProperties.open(inst)) {
             return;
         }
-        SelfMetrics.onChange(AgentSession::refresh);
+        MetricsAgentHealth.onChange(AgentSession::refresh);
         MetricsEndpoint e = endpoint;
-        AgentProperties.put(AgentProperties.VERSION, AgentVersion.VALUE);
+        AgentProperties.put(AgentProperties.VERSION, MetricsAgentVersion.VALUE);
         AgentProperties.put(AgentProperties.MODE, late ? "attach" : "javaagent");
         AgentProperties.put(AgentProperties.PORT, Integer.toString(e == null ? -1 : e.port()));
         AgentProperties.put(AgentProperties.URL, e == null ? null : "http://" + config.host() + ":" + e.port() + config.path());
@@ -89,13 +89,13 @@ public final class AgentSession {
     }
 
     /**
-     * Re-reads the self-metrics into the published state; {@link SelfMetrics} calls it when an
+     * Re-reads the self-metrics into the published state; {@link MetricsAgentHealth} calls it when an
      * instrumentation is applied, skipped or fails (rare events, never per recorded call).
      */
     static void refresh() {
         StringBuilder inst = new StringBuilder();
         StringBuilder errors = new StringBuilder();
-        AgentConfig c;
+        MetricsAgentConfig c;
         synchronized (AgentSession.class) {
             if (current == null) {
                 return;
@@ -105,14 +105,14 @@ public final class AgentSession {
         long transformation = 0;
         long recording = 0;
         for (InstrumentationName n : InstrumentationName.values()) {
-            String state = !c.isEnabled(n) ? "off" : SelfMetrics.isApplied(n) ? "applied" : "enabled";
-            long skipped = SelfMetrics.skipped(n);
+            String state = !c.isEnabled(n) ? "off" : MetricsAgentHealth.isApplied(n) ? "applied" : "enabled";
+            long skipped = MetricsAgentHealth.skipped(n);
             if (skipped > 0) {
                 state += "(skipped " + skipped + ")";
             }
             inst.append(inst.length() == 0 ? "" : " ").append(n.id()).append('=').append(state);
-            transformation += SelfMetrics.transformationErrors(n);
-            recording += SelfMetrics.recordingErrors(n);
+            transformation += MetricsAgentHealth.transformationErrors(n);
+            recording += MetricsAgentHealth.recordingErrors(n);
         }
         errors.append("config=").append(c.problems().size())
               .append(" transformation=").append(transformation)
@@ -135,12 +135,12 @@ public final class AgentSession {
         }
         if (s == null) {
             AgentProperties.open(inst);
-            AgentLog.warn("detach requested, but no agent is attached to this JVM; nothing changed");
+            MetricsAgentLog.warn("detach requested, but no agent is attached to this JVM; nothing changed");
             return;
         }
         if (!s.late) {
             AgentProperties.put(AgentProperties.MESSAGE, "started with -javaagent: detach refused");
-            AgentLog.warn("detach refused: this agent was started with -javaagent, and the classes it rewrote at load time"
+            MetricsAgentLog.warn("detach refused: this agent was started with -javaagent, and the classes it rewrote at load time"
                     + " have fields a retransformation cannot remove; restart the engine without -javaagent instead");
             return;
         }
@@ -207,7 +207,7 @@ public final class AgentSession {
                 problems.add(m.name().id() + ": " + x);
             }
         }
-        AgentMetrics.detach();
+        MetricsAgentRegistry.detach();
         synchronized (AgentSession.class) {
             current = null;
         }
@@ -221,7 +221,7 @@ public final class AgentSession {
         AgentProperties.put(AgentProperties.DETACH, summary);
         AgentProperties.put(AgentProperties.MESSAGE, problems.isEmpty() ? null : String.join("; ", problems));
         AgentProperties.put(AgentProperties.STATE, AgentProperties.DETACHED);
-        AgentLog.info("detached: " + summary + "; the agent's classes stay loaded (a JVM never unloads them)");
+        MetricsAgentLog.info("detached: " + summary + "; the agent's classes stay loaded (a JVM never unloads them)");
     }
 
     /**

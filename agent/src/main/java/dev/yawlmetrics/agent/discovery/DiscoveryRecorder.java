@@ -1,10 +1,11 @@
 package dev.yawlmetrics.agent.discovery;
 
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.lifecycle.SideStates;
-import dev.yawlmetrics.agent.lifecycle.TrackedAgent;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.targets.SideStates;
+import dev.yawlmetrics.agent.targets.TrackedPartyAgent;
 import dev.yawlmetrics.agent.metrics.Meters;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -29,33 +30,33 @@ public final class DiscoveryRecorder {
                 m.cycleFinished(processed, thrown);
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.DISCOVERY, t);
         }
     }
 
     public static void loopStarted(Object agent) {
         try {
-            if (agent instanceof TrackedAgent) {
+            if (agent instanceof TrackedPartyAgent) {
                 DiscoveryMetrics m = METRICS.get();
                 if (m != null) {
-                    m.loopStarted((TrackedAgent) agent);
+                    m.loopStarted((TrackedPartyAgent) agent);
                 }
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.DISCOVERY, t);
         }
     }
 
     public static void loopEnded(Object agent) {
         try {
-            if (agent instanceof TrackedAgent) {
+            if (agent instanceof TrackedPartyAgent) {
                 DiscoveryMetrics m = METRICS.get();
                 if (m != null) {
-                    m.loopEnded((TrackedAgent) agent);
+                    m.loopEnded((TrackedPartyAgent) agent);
                 }
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.DISCOVERY, t);
         }
     }
 
@@ -72,7 +73,7 @@ public final class DiscoveryRecorder {
                 }
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.DISCOVERY, t);
         }
     }
 
@@ -87,7 +88,7 @@ public final class DiscoveryRecorder {
                 }
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.DISCOVERY, t);
         }
     }
 
@@ -154,14 +155,14 @@ public final class DiscoveryRecorder {
     /** Replaces {@code unit.sleep(duration)} inside the discovery loop's lambda. */
     public static void sleep(TimeUnit unit, long duration, Object self) throws InterruptedException {
         try {
-            if (self instanceof TrackedAgent && unit != null) {
+            if (self instanceof TrackedPartyAgent && unit != null) {
                 DiscoveryMetrics m = METRICS.get();
                 if (m != null) {
-                    m.sleeping((TrackedAgent) self, unit.toNanos(duration) / 1_000_000.0);
+                    m.sleeping((TrackedPartyAgent) self, unit.toNanos(duration) / 1_000_000.0);
                 }
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.DISCOVERY, t);
         }
         unit.sleep(duration);
     }
@@ -174,7 +175,7 @@ public final class DiscoveryRecorder {
                 m.checkedOut(thrown == null ? answer : null);
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.DISCOVERY, t);
         }
     }
 
@@ -186,7 +187,7 @@ public final class DiscoveryRecorder {
                 m.checkedIn(thrown == null ? answer : null);
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.DISCOVERY, t);
         }
     }
 }

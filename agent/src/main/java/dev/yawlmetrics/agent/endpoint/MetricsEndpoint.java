@@ -3,12 +3,12 @@ package dev.yawlmetrics.agent.endpoint;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.yawlmetrics.agent.config.AgentConfig;
+import dev.yawlmetrics.agent.config.MetricsAgentConfig;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.core.AgentLog;
-import dev.yawlmetrics.agent.core.AgentVersion;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
+import dev.yawlmetrics.agent.core.MetricsAgentVersion;
 import dev.yawlmetrics.agent.core.DaemonThreads;
-import dev.yawlmetrics.agent.metrics.SelfMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.ByteArrayOutputStream;
@@ -50,10 +50,10 @@ public final class MetricsEndpoint {
      *
      * @return the running endpoint, or null when the port could not be bound (already logged)
      */
-    public static MetricsEndpoint start(AgentConfig config, PrometheusMeterRegistry registry) {
+    public static MetricsEndpoint start(MetricsAgentConfig config, PrometheusMeterRegistry registry) {
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         if (address.isUnresolved()) {
-            AgentLog.error("metrics endpoint NOT started: host '" + config.host()
+            MetricsAgentLog.error("metrics endpoint NOT started: host '" + config.host()
                     + "' (yawl.metrics.host) does not resolve; the engine runs on without a metrics endpoint");
             return null;
         }
@@ -67,12 +67,12 @@ public final class MetricsEndpoint {
         try {
             server = HttpServer.create(address, 64);
         } catch (BindException e) {
-            AgentLog.error("metrics endpoint NOT started: port " + config.port() + " on " + config.host()
+            MetricsAgentLog.error("metrics endpoint NOT started: port " + config.port() + " on " + config.host()
                     + " is already in use (" + e.getMessage() + "); the engine runs on without a metrics endpoint."
                     + " Set yawl.metrics.port to a free port, or 0 for an ephemeral one");
             return null;
         } catch (IOException | RuntimeException e) {
-            AgentLog.error("metrics endpoint NOT started on " + config.host() + ":" + config.port() + ": " + e
+            MetricsAgentLog.error("metrics endpoint NOT started on " + config.host() + ":" + config.port() + ": " + e
                     + "; the engine runs on without a metrics endpoint");
             return null;
         }
@@ -84,7 +84,7 @@ public final class MetricsEndpoint {
         MetricsEndpoint endpoint = new MetricsEndpoint(server, executor, config.path());
         server.createContext("/", exchange -> endpoint.handle(exchange, registry, config));
         server.start();
-        AgentLog.info("metrics endpoint listening on http://" + config.host() + ":" + endpoint.port() + config.path()
+        MetricsAgentLog.info("metrics endpoint listening on http://" + config.host() + ":" + endpoint.port() + config.path()
                 + (config.port() == 0 ? " (ephemeral port chosen because yawl.metrics.port=0)" : ""));
         return endpoint;
     }
@@ -98,7 +98,7 @@ public final class MetricsEndpoint {
         executor.shutdownNow();
     }
 
-    private void handle(HttpExchange exchange, PrometheusMeterRegistry registry, AgentConfig config) throws IOException {
+    private void handle(HttpExchange exchange, PrometheusMeterRegistry registry, MetricsAgentConfig config) throws IOException {
         try {
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
             String requestPath = exchange.getRequestURI().getPath();
@@ -124,7 +124,7 @@ public final class MetricsEndpoint {
             registry.scrape(body, contentType);
             respond(exchange, 200, contentType, body.toByteArray(), head, acceptsGzip(request.getFirst("Accept-Encoding")));
         } catch (Throwable t) {
-            AgentLog.warn("metrics request failed: " + t);
+            MetricsAgentLog.warn("metrics request failed: " + t);
             try {
                 respond(exchange, 500, "text/plain; charset=utf-8",
                         ("scrape failed: " + t.getClass().getSimpleName() + "\n").getBytes(StandardCharsets.UTF_8), false, false);
@@ -206,15 +206,15 @@ public final class MetricsEndpoint {
         return out.toByteArray();
     }
 
-    private byte[] indexPage(AgentConfig config) {
+    private byte[] indexPage(MetricsAgentConfig config) {
         StringBuilder sb = new StringBuilder();
         sb.append("<!DOCTYPE html><html><head><title>yawl-metrics-agent</title></head><body>")
-          .append("<h1>yawl-metrics-agent ").append(AgentVersion.VALUE).append("</h1>")
+          .append("<h1>yawl-metrics-agent ").append(MetricsAgentVersion.VALUE).append("</h1>")
           .append("<p>Prometheus metrics: <a href=\"").append(path).append("\">").append(path).append("</a></p>")
           .append("<table border=\"1\"><tr><th>instrumentation</th><th>enabled</th><th>applied</th></tr>");
         for (InstrumentationName n : InstrumentationName.values()) {
             sb.append("<tr><td>").append(n.id()).append("</td><td>").append(config.isEnabled(n) ? "yes" : "no")
-              .append("</td><td>").append(SelfMetrics.isApplied(n) ? "yes" : "no").append("</td></tr>");
+              .append("</td><td>").append(MetricsAgentHealth.isApplied(n) ? "yes" : "no").append("</td></tr>");
         }
         sb.append("</table></body></html>\n");
         return sb.toString().getBytes(StandardCharsets.UTF_8);

@@ -1,8 +1,10 @@
 package dev.yawlmetrics.agent.etcd;
 
+import dev.yawlmetrics.agent.targets.EtcdOutcome;
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
 import dev.yawlmetrics.agent.metrics.Meters;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 /**
  * What the advice inlined into EtcdAgentRegistryClient calls. Public and static because that code
@@ -29,7 +31,7 @@ public final class EtcdRecorder {
         try {
             IN_RENEWAL.get()[0]++;
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.ETCD, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.ETCD, t);
         }
     }
 
@@ -40,7 +42,7 @@ public final class EtcdRecorder {
                 depth[0]--;
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.ETCD, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.ETCD, t);
         }
     }
 
@@ -53,7 +55,7 @@ public final class EtcdRecorder {
                 m.record(type, EtcdOutcome.of(thrown), elapsed);
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.ETCD, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.ETCD, t);
         }
     }
 
@@ -73,7 +75,7 @@ public final class EtcdRecorder {
                 m.record(type, EtcdOutcome.of(thrown), elapsed);
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.ETCD, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.ETCD, t);
         }
     }
 }

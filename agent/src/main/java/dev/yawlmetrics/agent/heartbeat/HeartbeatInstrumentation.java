@@ -1,10 +1,9 @@
 package dev.yawlmetrics.agent.heartbeat;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.core.AgentLog;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
 import dev.yawlmetrics.agent.core.StartMode;
-import dev.yawlmetrics.agent.etcd.EtcdInstrumentation;
-import dev.yawlmetrics.agent.instrumentation.AgentContext;
+import dev.yawlmetrics.agent.instrumentation.ModuleContext;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
 import dev.yawlmetrics.agent.instrumentation.CallSiteRewriter;
 import dev.yawlmetrics.agent.instrumentation.ClassShape;
@@ -13,6 +12,7 @@ import dev.yawlmetrics.agent.instrumentation.MethodAdvice;
 import dev.yawlmetrics.agent.instrumentation.MethodAdvice.Hook;
 import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
 import dev.yawlmetrics.agent.instrumentation.Weaving;
+import dev.yawlmetrics.agent.targets.EtcdRegistryClientShape;
 
 import java.util.List;
 import java.util.Set;
@@ -46,7 +46,7 @@ public final class HeartbeatInstrumentation implements InstrumentationModule {
 
     @Override
     public List<String> targetClassNames() {
-        return List.of(EtcdInstrumentation.TARGET);
+        return List.of(EtcdRegistryClientShape.TARGET);
     }
 
     @Override
@@ -55,7 +55,7 @@ public final class HeartbeatInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public void onAgentStarted(AgentContext context) {
+    public void onAgentStarted(ModuleContext context) {
         HeartbeatRecorder.EXECUTORS.openJavaUtilConcurrent(context.instrumentation());
         HeartbeatRecorder.init(); // series and gauges exist (at 0) before the first renewal
     }
@@ -67,12 +67,12 @@ public final class HeartbeatInstrumentation implements InstrumentationModule {
         static final String SCHEDULE_AT_FIXED_RATE = "scheduleAtFixedRate";
         static final String SCHEDULE_DESCRIPTOR = "(Ljava/lang/Runnable;JJLjava/util/concurrent/TimeUnit;)Ljava/util/concurrent/ScheduledFuture;";
         /** The same member the etcd instrumentation advises: one definition. */
-        static final Predicate<Member> PUBLISH = EtcdInstrumentation.Matchers.PUBLISH;
+        static final Predicate<Member> PUBLISH = EtcdRegistryClientShape.Matchers.PUBLISH;
         static final Predicate<Member> REGISTER = named("register").and(takesArguments(1));
 
         @Override
         public String targetClassName() {
-            return EtcdInstrumentation.TARGET;
+            return EtcdRegistryClientShape.TARGET;
         }
 
         @Override
@@ -104,7 +104,7 @@ public final class HeartbeatInstrumentation implements InstrumentationModule {
                             .exit(Hook.of(HeartbeatRecorder.class, "clientCreated"), field("heartbeatExecutor")).build());
             if (StartMode.isLate()) {
                 // Heartbeats scheduled before the attach have no wrapper: their runs are timed in the lambda.
-                weaving.advise(EtcdInstrumentation.Matchers.RENEWAL_LAMBDA.and(isStatic().negate()), MethodAdvice.builder()
+                weaving.advise(EtcdRegistryClientShape.Matchers.RENEWAL_LAMBDA.and(isStatic().negate()), MethodAdvice.builder()
                         .enterValue(Hook.of(HeartbeatRecorder.class, "unscheduledRenewalStarted"), field("heartbeatExecutor"))
                         .exit(Hook.of(HeartbeatRecorder.class, "unscheduledRenewalFinished"), enterValue())
                         .onThrowable().build());

@@ -1,9 +1,10 @@
 package dev.yawlmetrics.agent.heartbeat;
 
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.etcd.EtcdOutcome;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.targets.EtcdOutcome;
 import dev.yawlmetrics.agent.metrics.Meters;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -58,7 +59,7 @@ public final class HeartbeatRecorder {
             }
         } catch (Throwable t) {
             task = command;
-            AgentMetrics.recordingError(InstrumentationName.HEARTBEAT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HEARTBEAT, t);
         }
         return executor.scheduleAtFixedRate(task, initialDelay, period, unit);
     }
@@ -69,7 +70,7 @@ public final class HeartbeatRecorder {
             current[0] = task;
             return current;
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.HEARTBEAT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HEARTBEAT, t);
             return null;
         }
     }
@@ -87,7 +88,7 @@ public final class HeartbeatRecorder {
                 m.recordRenewal(outcome, elapsed, latenessNanos, recovered);
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.HEARTBEAT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HEARTBEAT, t);
         }
     }
 
@@ -107,7 +108,7 @@ public final class HeartbeatRecorder {
             current[0] = run;
             return run;
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.HEARTBEAT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HEARTBEAT, t);
             return null;
         }
     }
@@ -128,7 +129,7 @@ public final class HeartbeatRecorder {
                 task.currentOutcome = (byte) (EtcdOutcome.of(thrown).ordinal() + 1);
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.HEARTBEAT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HEARTBEAT, t);
         }
     }
 
@@ -150,7 +151,7 @@ public final class HeartbeatRecorder {
                 }
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.HEARTBEAT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HEARTBEAT, t);
         }
     }
 
@@ -159,7 +160,7 @@ public final class HeartbeatRecorder {
         try {
             EXECUTORS.track(heartbeatExecutor);
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.HEARTBEAT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HEARTBEAT, t);
         }
     }
 }

@@ -1,9 +1,10 @@
 package dev.yawlmetrics.agent.httpclient;
 
-import dev.yawlmetrics.agent.config.AgentConfig;
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
+import dev.yawlmetrics.agent.config.MetricsAgentConfig;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
 import dev.yawlmetrics.agent.metrics.Meters;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -18,9 +19,9 @@ final class HttpClientRecorder {
     private HttpClientRecorder() {}
 
     /** Built on first use, dropped at detach (null then: nothing is recorded). */
-    private static final Meters<HttpClientMetrics> METRICS = Meters.of(registry -> create(registry, AgentMetrics.config()));
+    private static final Meters<HttpClientMetrics> METRICS = Meters.of(registry -> create(registry, MetricsAgentRegistry.config()));
 
-    static HttpClientMetrics create(io.micrometer.core.instrument.MeterRegistry registry, AgentConfig config) {
+    static HttpClientMetrics create(io.micrometer.core.instrument.MeterRegistry registry, MetricsAgentConfig config) {
         return new HttpClientMetrics(registry, config.httpClientCapacity(), config.httpClientHosts());
     }
 
@@ -29,7 +30,7 @@ final class HttpClientRecorder {
             HttpClientMetrics m = METRICS.get();
             return m == null ? null : m.start(request.method(), hostOf(request), System.nanoTime());
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.HTTPCLIENT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HTTPCLIENT, t);
             return null;
         }
     }
@@ -43,7 +44,7 @@ final class HttpClientRecorder {
                 }
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.HTTPCLIENT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HTTPCLIENT, t);
         }
     }
 
@@ -68,7 +69,7 @@ final class HttpClientRecorder {
                 complete(request, null, error);
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.HTTPCLIENT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HTTPCLIENT, t);
         }
     }
 
@@ -79,7 +80,7 @@ final class HttpClientRecorder {
                 m.finished(request, response, error, System.nanoTime());
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.HTTPCLIENT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HTTPCLIENT, t);
         }
     }
 

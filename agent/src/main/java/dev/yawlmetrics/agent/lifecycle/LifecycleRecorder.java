@@ -1,9 +1,12 @@
 package dev.yawlmetrics.agent.lifecycle;
 
+import dev.yawlmetrics.agent.targets.SideStates;
+import dev.yawlmetrics.agent.targets.TrackedPartyAgent;
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.core.StartMode;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
 import dev.yawlmetrics.agent.metrics.Meters;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,12 +22,12 @@ public final class LifecycleRecorder {
     private static final Meters<LifecycleMetrics> METRICS = Meters.of(LifecycleMetrics::new);
 
     /**
-     * The agent's per-agent state: the agent itself when its class gained {@link TrackedAgent} at
-     * load time, its entry in {@link SideStates} after a late attach, else null.
+     * The agent's per-agent state: the agent itself when its class gained {@link TrackedPartyAgent}
+     * at load time, its entry in {@link SideStates} after a late attach, else null.
      */
-    public static TrackedAgent tracked(Object agent) {
-        if (agent instanceof TrackedAgent) {
-            return (TrackedAgent) agent;
+    public static TrackedPartyAgent tracked(Object agent) {
+        if (agent instanceof TrackedPartyAgent) {
+            return (TrackedPartyAgent) agent;
         }
         return agent != null && StartMode.isLate() ? SideStates.of(agent) : null;
     }
@@ -32,7 +35,7 @@ public final class LifecycleRecorder {
     /** Before each RETURN of the constructor. */
     public static void created(Object agent) {
         try {
-            TrackedAgent a = tracked(agent);
+            TrackedPartyAgent a = tracked(agent);
             if (a != null) {
                 if (a instanceof SideStates.State) {
                     ((SideStates.State) a).live = true;
@@ -44,7 +47,7 @@ public final class LifecycleRecorder {
                 }
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.LIFECYCLE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.LIFECYCLE, t);
         }
     }
 
@@ -56,7 +59,7 @@ public final class LifecycleRecorder {
                 m.createFailed();
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.LIFECYCLE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.LIFECYCLE, t);
         }
     }
 
@@ -68,7 +71,7 @@ public final class LifecycleRecorder {
                 m.stopped();
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.LIFECYCLE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.LIFECYCLE, t);
         }
     }
 
@@ -80,9 +83,9 @@ public final class LifecycleRecorder {
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static void set(AtomicReference ref, Object value, Object self) {
-        TrackedAgent agent = null;
+        TrackedPartyAgent agent = null;
         try {
-            TrackedAgent t = tracked(self);
+            TrackedPartyAgent t = tracked(self);
             if (t != null && ref != null && t.yawlMetrics$lifecycle() == ref) {
                 agent = t;
             }
@@ -105,7 +108,7 @@ public final class LifecycleRecorder {
                 m.transition(agent, previous, value, System.nanoTime());
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.LIFECYCLE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.LIFECYCLE, t);
         }
     }
 }

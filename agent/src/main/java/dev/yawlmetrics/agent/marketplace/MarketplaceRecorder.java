@@ -1,8 +1,9 @@
 package dev.yawlmetrics.agent.marketplace;
 
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
 import dev.yawlmetrics.agent.metrics.Meters;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.util.Collection;
 import java.util.Map;
@@ -35,7 +36,7 @@ public final class MarketplaceRecorder {
                 }
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
         }
     }
 
@@ -53,7 +54,7 @@ public final class MarketplaceRecorder {
                 }
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
         }
     }
 
@@ -70,7 +71,7 @@ public final class MarketplaceRecorder {
                 m.observeLiveCount(marketplace, ((Collection<?>) result).size());
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
         }
     }
 
@@ -82,7 +83,7 @@ public final class MarketplaceRecorder {
                 m.track(marketplace);
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
         }
     }
 
@@ -97,7 +98,7 @@ public final class MarketplaceRecorder {
             m.countPublish(thrown == null);
             m.track(marketplace);
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
         }
     }
 
@@ -114,7 +115,7 @@ public final class MarketplaceRecorder {
             }
             m.track(marketplace);
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
         }
     }
 
@@ -128,7 +129,7 @@ public final class MarketplaceRecorder {
             m.recordIndexSync(IndexOperation.HEARTBEAT, elapsed);
             m.track(marketplace);
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
         }
     }
 
@@ -147,7 +148,7 @@ public final class MarketplaceRecorder {
                 m.countHeartbeat(result != null);
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
         }
         return result;
     }

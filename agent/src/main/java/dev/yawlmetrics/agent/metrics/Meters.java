@@ -39,7 +39,7 @@ public final class Meters<T> {
     private synchronized T create() {
         T v = value;
         if (v == null) {
-            PrometheusMeterRegistry registry = AgentMetrics.registryIfAttached();
+            PrometheusMeterRegistry registry = MetricsAgentRegistry.registryIfAttached();
             if (registry == null) {
                 return null;
             }
@@ -53,7 +53,7 @@ public final class Meters<T> {
         value = null;
     }
 
-    /** Called by {@link AgentMetrics#detach()} after it stopped handing out the registry. */
+    /** Called by {@link MetricsAgentRegistry#detach()} after it stopped handing out the registry. */
     static void dropAll() {
         for (Meters<?> m : ALL) {
             m.drop();

@@ -2,14 +2,14 @@ package dev.yawlmetrics.agent;
 
 import dev.yawlmetrics.agent.attach.AgentProperties;
 import dev.yawlmetrics.agent.attach.AgentSession;
-import dev.yawlmetrics.agent.config.AgentConfig;
-import dev.yawlmetrics.agent.core.AgentLog;
+import dev.yawlmetrics.agent.config.MetricsAgentConfig;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
 import dev.yawlmetrics.agent.endpoint.MetricsEndpoint;
-import dev.yawlmetrics.agent.instrumentation.AgentContext;
+import dev.yawlmetrics.agent.instrumentation.ModuleContext;
 import dev.yawlmetrics.agent.instrumentation.ClassLoadGate;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
-import dev.yawlmetrics.agent.metrics.SelfMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.lang.instrument.Instrumentation;
@@ -21,15 +21,15 @@ import java.util.List;
  * targets that were loaded before the gate was in place (all of them after a late attach), and
  * the endpoint.
  */
-final class AgentStarter implements Runnable {
-    private final AgentConfig config;
+final class MetricsAgentStarter implements Runnable {
+    private final MetricsAgentConfig config;
     private final List<InstrumentationModule> modules;
     private final ClassLoadGate gate;
     private final Instrumentation inst;
     private final AgentSession session;
 
-    AgentStarter(AgentConfig config, List<InstrumentationModule> modules, ClassLoadGate gate, Instrumentation inst,
-                 AgentSession session) {
+    MetricsAgentStarter(MetricsAgentConfig config, List<InstrumentationModule> modules, ClassLoadGate gate, Instrumentation inst,
+                        AgentSession session) {
         this.config = config;
         this.modules = modules;
         this.gate = gate;
@@ -41,33 +41,33 @@ final class AgentStarter implements Runnable {
     public void run() {
         PrometheusMeterRegistry registry;
         try {
-            registry = AgentMetrics.registry();
+            registry = MetricsAgentRegistry.registry();
         } catch (Throwable t) {
-            AgentLog.error("could not create the meter registry; no metrics will be served: " + t);
+            MetricsAgentLog.error("could not create the meter registry; no metrics will be served: " + t);
             return;
         }
         session.publish(AgentProperties.STARTING);
-        AgentContext context = new AgentContext(inst, config, registry);
+        ModuleContext context = new ModuleContext(inst, registry, MetricsAgentHealth.OUTCOMES);
         for (InstrumentationModule m : modules) {
             try {
                 m.onAgentStarted(context);
             } catch (Throwable t) {
-                SelfMetrics.countTransformationError(m.name());
-                AgentLog.error(m.name().id() + ": start-up failed, this instrumentation stays inactive: " + t);
+                MetricsAgentHealth.OUTCOMES.transformationError(m.name());
+                MetricsAgentLog.error(m.name().id() + ": start-up failed, this instrumentation stays inactive: " + t);
             }
         }
         try {
             gate.warmUp();
             gate.retransformLoaded(inst);
         } catch (Throwable t) {
-            AgentLog.error("could not prepare class transformation: " + t);
+            MetricsAgentLog.error("could not prepare class transformation: " + t);
         }
         // Last: once the endpoint answers, every target already loaded is instrumented (a scrape or
         // a test that waits for the "listening" line never races the retransformation).
         try {
             session.endpoint(MetricsEndpoint.start(config, registry));
         } catch (Throwable t) {
-            AgentLog.error("metrics endpoint NOT started: " + t + "; the engine runs on without a metrics endpoint");
+            MetricsAgentLog.error("metrics endpoint NOT started: " + t + "; the engine runs on without a metrics endpoint");
         }
         session.publish(AgentProperties.ATTACHED);
     }

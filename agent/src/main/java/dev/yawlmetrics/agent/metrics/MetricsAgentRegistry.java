@@ -1,11 +1,13 @@
 package dev.yawlmetrics.agent.metrics;
 
-import dev.yawlmetrics.agent.config.AgentConfig;
-import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.core.AgentLog;
-import dev.yawlmetrics.agent.jvm.JvmMetrics;
+import dev.yawlmetrics.agent.config.MetricsAgentConfig;
+import dev.yawlmetrics.agent.config.Setting;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -21,33 +23,34 @@ import java.util.Map;
  * <p>This registry is private to the agent (Micrometer is relocated in the shaded jar), so the
  * engine's own Micrometer registries and meters never see ours and vice versa.
  */
-public final class AgentMetrics {
-    private static volatile AgentConfig config = null;
+public final class MetricsAgentRegistry {
+    private static volatile MetricsAgentConfig config = null;
     private static volatile PrometheusMeterRegistry registry;
     /** True between a detach and the next attach: recorders still reached by old code record nothing. */
     private static volatile boolean detached;
 
     /**
-     * Test-only fault injection: every instrumentation meter fails to register, so every recorder
-     * call fails. Proves that a broken recorder never reaches engine code. Not for production.
+     * Test-only fault injection ({@link Setting#DEBUG_FAIL_RECORDING}): every instrumentation
+     * meter fails to register, so every recorder call fails. Proves that a broken recorder never
+     * reaches engine code. Not for production.
      */
-    public static final String FAIL_RECORDING_PROPERTY = "yawl.metrics.debug.fail-recording";
+    private static final String FAIL_RECORDING_PROPERTY = Setting.DEBUG_FAIL_RECORDING.property();
 
-    private AgentMetrics() {}
+    private MetricsAgentRegistry() {}
 
     /** The same fault for meters that bypass Micrometer (see {@link LeanHistogram}). */
     static void failIfFaultInjected(String meterName) {
-        if (Boolean.getBoolean(FAIL_RECORDING_PROPERTY) && !meterName.startsWith("yawl.agent.")) {
+        if (config().failRecording() && !meterName.startsWith(MetricNames.SELF_PREFIX)) {
             throw new IllegalStateException("fault injected by " + FAIL_RECORDING_PROPERTY);
         }
     }
 
     private static void injectRecordingFault(PrometheusMeterRegistry r) {
-        AgentLog.warn(FAIL_RECORDING_PROPERTY + "=true: every instrumentation meter will fail (fault injection for tests)");
-        r.config().meterFilter(new io.micrometer.core.instrument.config.MeterFilter() {
+        MetricsAgentLog.warn(FAIL_RECORDING_PROPERTY + "=true: every instrumentation meter will fail (fault injection for tests)");
+        r.config().meterFilter(new MeterFilter() {
             @Override
-            public io.micrometer.core.instrument.Meter.Id map(io.micrometer.core.instrument.Meter.Id id) {
-                if (!id.getName().startsWith("yawl.agent.")) {
+            public Meter.Id map(Meter.Id id) {
+                if (!id.getName().startsWith(MetricNames.SELF_PREFIX)) {
                     throw new IllegalStateException("fault injected by " + FAIL_RECORDING_PROPERTY);
                 }
                 return id;
@@ -56,7 +59,7 @@ public final class AgentMetrics {
     }
 
     /** Called once from premain, before anything can record. */
-    public static void configure(AgentConfig agentConfig) {
+    public static void configure(MetricsAgentConfig agentConfig) {
         config = agentConfig;
         detached = false;
     }
@@ -72,23 +75,23 @@ public final class AgentMetrics {
      */
     public static void detach() {
         PrometheusMeterRegistry r;
-        synchronized (AgentMetrics.class) {
+        synchronized (MetricsAgentRegistry.class) {
             detached = true;
             r = registry;
             registry = null;
         }
         Meters.dropAll();
-        SelfMetrics.reset();
+        MetricsAgentHealth.reset();
         if (r != null) {
             r.clear();
             r.close();
         }
     }
 
-    public static AgentConfig config() {
-        AgentConfig c = config;
+    public static MetricsAgentConfig config() {
+        MetricsAgentConfig c = config;
         if (c == null) {
-            c = AgentConfig.defaults();
+            c = MetricsAgentConfig.defaults();
             config = c;
         }
         return c;
@@ -97,12 +100,12 @@ public final class AgentMetrics {
     public static PrometheusMeterRegistry registry() {
         PrometheusMeterRegistry r = registry;
         if (r == null) {
-            synchronized (AgentMetrics.class) {
+            synchronized (MetricsAgentRegistry.class) {
                 r = registry;
                 if (r == null) {
                     r = newRegistry(config().commonTags());
-                    SelfMetrics.bindTo(r, config());
-                    if (Boolean.getBoolean(FAIL_RECORDING_PROPERTY)) {
+                    MetricsAgentHealth.bindTo(r, config());
+                    if (config().failRecording()) {
                         injectRecordingFault(r);
                     }
                     registry = r;
@@ -112,15 +115,10 @@ public final class AgentMetrics {
         return r;
     }
 
-    /** True once the registry exists; lets the endpoint and tests avoid creating it by accident. */
-    public static boolean isInitialised() {
-        return registry != null;
-    }
-
     public static PrometheusMeterRegistry newRegistry(Map<String, String> commonTags) {
         PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // Before any meter exists: Micrometer warns about filters added later.
-        r.config().meterFilter(JvmMetrics.gcPauseHistogram());
+        r.config().meterFilter(gcPauseHistogram());
         if (!commonTags.isEmpty()) {
             List<Tag> tags = new ArrayList<>();
             commonTags.forEach((k, v) -> tags.add(Tag.of(k, v)));
@@ -130,17 +128,24 @@ public final class AgentMetrics {
     }
 
     /**
-     * Reports an exception caught while recording a metric. Never throws; logs the first one per
-     * instrumentation so a broken recorder is visible without flooding the engine's stderr.
+     * Publishes Micrometer's jvm.gc.pause timer as a histogram with {@link Buckets#GC_PAUSE_SECONDS}.
+     * A filter, because the JVM binders register the timer themselves; it must be on the registry
+     * before any meter exists (Micrometer warns about late filters).
      */
-    public static void recordingError(InstrumentationName instrumentation, Throwable error) {
-        try {
-            if (SelfMetrics.countRecordingError(instrumentation) == 1) {
-                AgentLog.warn("recording a " + instrumentation.id() + " metric failed (engine call unaffected; "
-                        + "further failures are only counted in yawl_metrics_agent_recording_errors_total): " + error);
+    static MeterFilter gcPauseHistogram() {
+        return new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                if (!MetricNames.JVM_GC_PAUSE.equals(id.getName())) {
+                    return config;
+                }
+                // Timer SLOs are given in the timer's base time unit, nanoseconds.
+                double[] nanos = new double[Buckets.GC_PAUSE_SECONDS.length];
+                for (int i = 0; i < nanos.length; i++) {
+                    nanos[i] = Math.rint(Buckets.GC_PAUSE_SECONDS[i] * 1e9);
+                }
+                return DistributionStatisticConfig.builder().serviceLevelObjectives(nanos).build().merge(config);
             }
-        } catch (Throwable ignored) {
-            // Never let metrics bookkeeping reach engine code.
-        }
+        };
     }
 }

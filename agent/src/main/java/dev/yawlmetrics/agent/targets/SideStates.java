@@ -1,4 +1,5 @@
-package dev.yawlmetrics.agent.lifecycle;
+package dev.yawlmetrics.agent.targets;
+
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -11,7 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The per-agent state of the lifecycle and discovery metrics when the agent was attached to a
- * running JVM: there the engine's class cannot gain the fields {@link TrackedAgent} normally adds
+ * running JVM: there the engine's class cannot gain the fields {@link TrackedPartyAgent} normally adds
  * (a retransformation may not change a class's shape), so the state lives next to the agent, in a
  * weak identity table. An entry is the weak reference to its agent itself, so it holds the agent
  * only weakly and goes away with it: the table is bounded by the live agents. The engine's own
@@ -72,8 +73,8 @@ public final class SideStates {
         }
     }
 
-    /** One agent's side state: what {@link TrackedAgent}'s added fields hold, plus the engine fields' readers. */
-    public static final class State extends WeakReference<Object> implements TrackedAgent {
+    /** One agent's side state: what {@link TrackedPartyAgent}'s added fields hold, plus the engine fields' readers. */
+    public static final class State extends WeakReference<Object> implements TrackedPartyAgent {
         final int hash;
         final Fields fields;
         State next;
@@ -81,7 +82,7 @@ public final class SideStates {
         private int empties;
         private int backoff;
         /** Whether this agent is counted in yawl_agent_live (an agent met mid-life is counted at its first transition). */
-        volatile boolean live;
+        public volatile boolean live;
 
         State(Object agent, int hash, Fields fields, State next) {
             super(agent, DEAD);

@@ -1,4 +1,4 @@
-package dev.yawlmetrics.agent.lifecycle;
+package dev.yawlmetrics.agent.targets;
 
 import dev.yawlmetrics.agent.core.StartMode;
 import dev.yawlmetrics.agent.instrumentation.ClassShape;
@@ -8,18 +8,18 @@ import java.util.List;
 
 /**
  * What the lifecycle and discovery instrumentations of {@code GenericPartyAgent} share: the
- * target, the load-time-only field addition ({@link AgentShape#ensureTracked}), and the shape
+ * target, the load-time-only field addition ({@link PartyAgentShape#ensureTracked}), and the shape
  * check of the engine fields the accessors read, before each module's own methods.
  */
-public abstract class TrackedAgentType implements TypeInstrumentation {
+public abstract class PartyAgentType implements TypeInstrumentation {
     @Override
     public final String targetClassName() {
-        return AgentShape.TARGET;
+        return PartyAgentShape.TARGET;
     }
 
     /**
-     * Per-agent state is a field added at first load (AgentShape.ensureTracked); after a late
-     * attach it lives in {@link SideStates} instead and the class keeps its shape.
+     * Per-agent state is a field added at first load (PartyAgentShape.ensureTracked); after a late
+     * attach it lives in the lifecycle package's SideStates instead and the class keeps its shape.
      */
     @Override
     public final boolean addsMembers() {
@@ -28,7 +28,7 @@ public abstract class TrackedAgentType implements TypeInstrumentation {
 
     @Override
     public final String checkShape(ClassShape type) {
-        List<String> fields = AgentShape.missingFields(type);
+        List<String> fields = PartyAgentShape.missingFields(type);
         if (!fields.isEmpty()) {
             return "member(s) not found: " + String.join(", ", fields);
         }

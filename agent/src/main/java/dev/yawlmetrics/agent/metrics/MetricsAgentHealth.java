@@ -1,8 +1,10 @@
 package dev.yawlmetrics.agent.metrics;
 
-import dev.yawlmetrics.agent.config.AgentConfig;
+import dev.yawlmetrics.agent.config.MetricsAgentConfig;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.core.AgentVersion;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
+import dev.yawlmetrics.agent.core.MetricsAgentVersion;
+import dev.yawlmetrics.agent.instrumentation.InstrumentationOutcomes;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * transformed their target, and how many things went wrong. State lives in plain arrays so it can
  * be updated before the registry exists; the meters only read it.
  */
-public final class SelfMetrics {
+public final class MetricsAgentHealth {
     private static final int N = InstrumentationName.values().length;
     private static final AtomicLongArray APPLIED = new AtomicLongArray(N);
     private static final AtomicLongArray SKIPPED = new AtomicLongArray(N);
@@ -24,7 +26,7 @@ public final class SelfMetrics {
     /** Told when an instrumentation is applied, skipped or fails: the attach status republishes. */
     private static volatile Runnable onChange = () -> { };
 
-    private SelfMetrics() {}
+    private MetricsAgentHealth() {}
 
     public static void onChange(Runnable listener) {
         onChange = listener == null ? () -> { } : listener;
@@ -36,35 +38,6 @@ public final class SelfMetrics {
         } catch (Throwable ignored) {
             // status publishing must never disturb a transformation or a recorder
         }
-    }
-
-    public static void markApplied(InstrumentationName name) {
-        if (APPLIED.getAndSet(name.ordinal(), 1) == 0) {
-            changed();
-        }
-    }
-
-    public static boolean isApplied(InstrumentationName name) {
-        return APPLIED.get(name.ordinal()) == 1;
-    }
-
-    public static void countSkipped(InstrumentationName name) {
-        SKIPPED.incrementAndGet(name.ordinal());
-        changed();
-    }
-
-    public static void countTransformationError(InstrumentationName name) {
-        TRANSFORM_ERRORS.incrementAndGet(name.ordinal());
-        changed();
-    }
-
-    /** @return the new count, so the caller can log only the first. */
-    static long countRecordingError(InstrumentationName name) {
-        long n = RECORDING_ERRORS.incrementAndGet(name.ordinal());
-        if (n == 1) {
-            changed();
-        }
-        return n;
     }
 
     /** A detached agent's counts are gone with its meters; the next attach starts from zero. */
@@ -89,11 +62,61 @@ public final class SelfMetrics {
         return RECORDING_ERRORS.get(name.ordinal());
     }
 
+    /** The gate's and the modules' reports, counted here. */
+    public static final InstrumentationOutcomes OUTCOMES = new InstrumentationOutcomes() {
+        @Override
+        public void applied(InstrumentationName name) {
+            markApplied(name);
+        }
+
+        @Override
+        public void skipped(InstrumentationName name) {
+            SKIPPED.incrementAndGet(name.ordinal());
+            changed();
+        }
+
+        @Override
+        public void transformationError(InstrumentationName name) {
+            countTransformationError(name);
+        }
+    };
+
+    private static void markApplied(InstrumentationName name) {
+        if (APPLIED.getAndSet(name.ordinal(), 1) == 0) {
+            changed();
+        }
+    }
+
+    public static boolean isApplied(InstrumentationName name) {
+        return APPLIED.get(name.ordinal()) == 1;
+    }
+
+    private static void countTransformationError(InstrumentationName name) {
+        TRANSFORM_ERRORS.incrementAndGet(name.ordinal());
+        changed();
+    }
+
+    /**
+     * Reports an exception caught while recording a metric. Never throws; logs the first one per
+     * instrumentation so a broken recorder is visible without flooding the engine's stderr.
+     */
+    public static void recordingError(InstrumentationName instrumentation, Throwable error) {
+        try {
+            if (RECORDING_ERRORS.incrementAndGet(instrumentation.ordinal()) == 1) {
+                changed();
+                MetricsAgentLog.warn("recording a " + instrumentation.id() + " metric failed (engine call unaffected; "
+                        + "further failures are only counted in yawl_metrics_agent_recording_errors_total): " + error);
+            }
+        } catch (Throwable ignored) {
+            // Never let metrics bookkeeping reach engine code.
+        }
+    }
+
     /** Registers the self-metrics; called once when the registry is created. */
-    public static void bindTo(MeterRegistry registry, AgentConfig config) {
+    public static void bindTo(MeterRegistry registry, MetricsAgentConfig config) {
         Gauge.builder(MetricNames.AGENT_INFO, () -> 1)
                 .description("The yawl-metrics-agent is attached; value is always 1")
-                .tag("version", AgentVersion.VALUE)
+                .tag("version", MetricsAgentVersion.VALUE)
                 .strongReference(true)
                 .register(registry);
         long configErrors = config.problems().size();
