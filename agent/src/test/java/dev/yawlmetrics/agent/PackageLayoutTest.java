@@ -36,7 +36,8 @@ class PackageLayoutTest {
             "instrumentation", Set.of("config", "core"),
             "targets", Set.of("instrumentation", "config", "core"),
             "metrics", Set.of("instrumentation", "config", "core"),
-            "endpoint", Set.of("metrics", "config", "core"));
+            "endpoint", Set.of("metrics", "config", "core"),
+            "attach", Set.of("endpoint", "instrumentation", "metrics", "config", "core"));
 
     private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.yawlmetrics\\.agent\\.([a-z]\\w*)\\.[A-Za-z]");
 
