@@ -23,10 +23,11 @@ public final class AgentConfig {
     private final int httpClientCapacity;
     private final List<String> httpClientHosts;
     private final List<String> problems;
+    private final String webConfigFile;
 
     AgentConfig(boolean enabled, int port, String host, String path, Map<String, String> commonTags,
                 int httpThreads, Set<InstrumentationName> enabledInstrumentations,
-                int httpClientCapacity, List<String> httpClientHosts, List<String> problems) {
+                int httpClientCapacity, List<String> httpClientHosts, List<String> problems, String webConfigFile) {
         this.enabled = enabled;
         this.port = port;
         this.host = host;
@@ -39,6 +40,7 @@ public final class AgentConfig {
         this.httpClientCapacity = httpClientCapacity;
         this.httpClientHosts = List.copyOf(httpClientHosts);
         this.problems = List.copyOf(problems);
+        this.webConfigFile = webConfigFile;
     }
 
     /** Defaults only; what the agent runs with when nothing is configured. */
@@ -63,6 +65,9 @@ public final class AgentConfig {
     }
 
     public Set<InstrumentationName> enabledInstrumentations() { return enabledInstrumentations; }
+
+    /** The web config file (TLS, basic auth); empty = plain HTTP without authentication. */
+    public String webConfigFile() { return webConfigFile; }
 
     public int httpClientCapacity() { return httpClientCapacity; }
 

@@ -31,7 +31,7 @@ public final class ConfigLoader {
     private static final Set<String> RESERVED_LABELS = Set.of(
             "le", "quantile", "job", "instance", "outcome", "state", "from", "to", "query", "query_type",
             "operation", "reason", "level", "instrumentation", "version", "method", "status_class",
-            "host", "gc", "area", "id", "cause", "action");
+            "host", "gc", "area", "id", "cause", "action", "code");
     /** Settings that are read elsewhere but must not be reported as unknown. */
     private static final Set<String> OTHER_KNOWN = Set.of("yawl.metrics.debug", "yawl.metrics.debug.fail-recording");
 
@@ -119,7 +119,9 @@ public final class ConfigLoader {
         }
         int capacity = integer(Setting.HTTPCLIENT_CAPACITY.property(), 256, 1, 1_000_000);
         List<String> hosts = list(Setting.HTTPCLIENT_HOSTS.property());
-        return new AgentConfig(enabled, port, host, path, tags, threads, on, capacity, hosts, problems);
+        String[] webConfig = raw(Setting.WEB_CONFIG_FILE.property());
+        return new AgentConfig(enabled, port, host, path, tags, threads, on, capacity, hosts, problems,
+                webConfig == null ? "" : webConfig[0].trim());
     }
 
     private void parseAgentArgs(String agentArgs) {
