@@ -47,7 +47,7 @@ final class Connection implements Runnable {
                 } catch (HttpRequest.BadRequest e) {
                     leaveIdle();
                     enter(State.BUSY, server.limits.writeMillis);
-                    server.failed("bad request (" + e.status + "): " + e.getMessage());
+                    server.badRequest("answered " + e.status + ": " + e.getMessage());
                     HttpResponse bad = HttpResponse.text(e.status, e.getMessage() + "\n");
                     EndpointStats.countStatus(bad.status);
                     bad.writeTo(out, false, policy.headers());

@@ -65,6 +65,7 @@ final class EndpointServer {
     private final Runnable periodic;
     private final long periodicNanos;
     private final RateLimitedLog failures = new RateLimitedLog("metrics endpoint: failed connection", 60, TimeUnit.SECONDS);
+    private final RateLimitedLog badRequests = new RateLimitedLog("metrics endpoint: bad request", 60, TimeUnit.SECONDS);
     private final RateLimitedLog timeouts = new RateLimitedLog("metrics endpoint: connection closed at its deadline", 60, TimeUnit.SECONDS);
     private final RateLimitedLog overload = new RateLimitedLog("metrics endpoint: connection refused, every slot busy", 60, TimeUnit.SECONDS);
     private final RateLimitedLog acceptErrors = new RateLimitedLog("metrics endpoint: accept failed", 60, TimeUnit.SECONDS);
@@ -256,6 +257,10 @@ final class EndpointServer {
 
     AtomicInteger idle() {
         return idle;
+    }
+
+    void badRequest(String detail) {
+        badRequests.warn(detail);
     }
 
     void failed(String detail) {

@@ -52,6 +52,26 @@ public final class JvmMetrics implements AutoCloseable {
     }
 
     /**
+     * Micrometer's FileDescriptorMetrics export as process_files_open_files / _max_files; every
+     * Prometheus client library, node-exporter-style alert and runbook uses process_open_fds /
+     * process_max_fds, so the two gauges are renamed (and lose the "files" unit suffix).
+     */
+    public static MeterFilter fileDescriptorNames() {
+        return new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                if ("process.files.open".equals(id.getName())) {
+                    return id.withName(MetricNames.PROCESS_OPEN_FDS).withBaseUnit(null);
+                }
+                if ("process.files.max".equals(id.getName())) {
+                    return id.withName(MetricNames.PROCESS_MAX_FDS).withBaseUnit(null);
+                }
+                return id;
+            }
+        };
+    }
+
+    /**
      * Publishes jvm.gc.pause as a histogram with {@link #GC_PAUSE_BUCKETS_SECONDS}. Must be on
      * the registry before any meter is registered (Micrometer warns about late filters), so
      * AgentMetrics adds it when it builds the registry.

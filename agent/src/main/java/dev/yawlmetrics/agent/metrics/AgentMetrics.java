@@ -94,6 +94,7 @@ public final class AgentMetrics {
         PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // Before any meter exists: Micrometer warns about filters added later.
         r.config().meterFilter(JvmMetrics.gcPauseHistogram());
+        r.config().meterFilter(JvmMetrics.fileDescriptorNames());
         if (!commonTags.isEmpty()) {
             List<Tag> tags = new ArrayList<>();
             commonTags.forEach((k, v) -> tags.add(Tag.of(k, v)));

@@ -97,4 +97,8 @@ public final class MetricNames {
     // --- JVM (Micrometer's own binders; names are theirs) -----------------------------------
     /** jvm_gc_pause_seconds, a Timer of Micrometer's JvmGcMetrics; the agent adds histogram buckets. */
     public static final String JVM_GC_PAUSE = "jvm.gc.pause";
+    /** process_open_fds: Micrometer's process.files.open under the name Prometheus clients use. */
+    public static final String PROCESS_OPEN_FDS = "process.open.fds";
+    /** process_max_fds: Micrometer's process.files.max under the name Prometheus clients use. */
+    public static final String PROCESS_MAX_FDS = "process.max.fds";
 }
