@@ -273,6 +273,10 @@ final class EndpointServer {
         slots.release();
     }
 
+    int freeSlots() {
+        return slots.availablePermits();
+    }
+
     int openConnections() {
         return connections.size();
     }
