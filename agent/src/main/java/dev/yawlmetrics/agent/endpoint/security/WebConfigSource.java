@@ -51,6 +51,8 @@ public final class WebConfigSource implements MetricsEndpoint.PolicySource {
     private volatile List<Path> watched = List.of();
     private volatile String signature = "";
     private volatile String description = "";
+    /** A version that failed once: reported only if it is still there at the next check. */
+    private volatile String failedOnce = "";
 
     public WebConfigSource(String file) {
         this.file = Paths.get(file).toAbsolutePath();
@@ -81,6 +83,12 @@ public final class WebConfigSource implements MetricsEndpoint.PolicySource {
             AgentLog.info("web config file '" + file + "' reloaded (" + description + "); new connections use it");
             return p;
         } catch (Exception e) {
+            if (!now.equals(failedOnce)) {
+                // Renewals write key and certificate one after the other: a mismatched pair seen
+                // between the two writes is retried at the next check before it is reported.
+                failedOnce = now;
+                return null;
+            }
             // Remember the broken version so it is reported once, not every few seconds.
             signature = now;
             EndpointStats.countWebConfigError();
