@@ -67,13 +67,17 @@ public final class DemoLauncher {
         this.root = root;
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (dev.yawlmetrics.demo.engines.EngineFleetDemo.wanted(args)) {
+            Path self = Paths.get(DemoLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            System.exit(dev.yawlmetrics.demo.engines.EngineFleetDemo.run(args, repoRoot(), self));
+        }
         DemoOptions options;
         try {
             options = DemoOptions.parse(args);
         } catch (DemoOptions.BadFlag e) {
             if (e.getMessage().equals("help")) {
-                System.out.print(DemoOptions.USAGE);
+                System.out.print(DemoOptions.USAGE + dev.yawlmetrics.demo.engines.EngineFleetDemo.USAGE);
                 System.exit(0);
             }
             System.err.println("demo: " + e.getMessage() + "\n" + DemoOptions.USAGE);

@@ -14,7 +14,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A loopback TCP proxy in front of a real server that holds back every chunk of the server's
  * answer for {@link #delayMillis(long)} before passing it on, so each request/response exchange
  * takes at least that much longer. The delay can change while the proxy runs; a very long delay
- * makes the server look hung (client timeouts) while the connection stays up.
+ * makes the server look hung (client timeouts) while the connection stays up. {@link #cut(boolean)}
+ * breaks the link instead (every connection closed, new ones closed on arrival) while the server
+ * itself stays up, as for one engine that lost its route to a shared etcd.
  */
 public final class DelayProxy implements AutoCloseable {
     private final ServerSocket server;
@@ -22,6 +24,7 @@ public final class DelayProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile long delayMillis;
     private volatile boolean closed;
+    private volatile boolean cut;
 
     public DelayProxy(int upstreamPort, long delayMillis) throws IOException {
         this.upstreamPort = upstreamPort;
@@ -44,10 +47,25 @@ public final class DelayProxy implements AutoCloseable {
         this.delayMillis = millis;
     }
 
+    /** true: close every open connection and every new one on arrival (clients see a reset); false: pass again. */
+    public void cut(boolean on) {
+        this.cut = on;
+        if (on) {
+            for (Socket s : sockets) {
+                closeQuietly(s);
+            }
+            sockets.clear();
+        }
+    }
+
     private void acceptLoop() {
         while (!closed) {
             try {
                 Socket client = server.accept();
+                if (cut) {
+                    closeQuietly(client);
+                    continue;
+                }
                 Socket upstream = new Socket();
                 try {
                     upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort), 2000);

@@ -43,9 +43,13 @@ public final class Tools {
      * @param debianPackage the package that provides it, for the message
      */
     public static Path require(String name, String debianPackage) {
-        Optional<Path> p = find(name);
-        if (p.isPresent()) {
-            return p.get();
+        return require(find(name), name, debianPackage);
+    }
+
+    /** As {@link #require(String, String)} for a tool found elsewhere than on the PATH. */
+    public static Path require(Optional<Path> found, String name, String debianPackage) {
+        if (found.isPresent()) {
+            return found.get();
         }
         String message = "required tool '" + name + "' is not installed (Debian package " + debianPackage
                 + "; `apt-get install -y " + debianPackage + "`)";

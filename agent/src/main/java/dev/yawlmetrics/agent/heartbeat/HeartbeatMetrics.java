@@ -23,7 +23,7 @@ public final class HeartbeatMetrics {
                 "Duration of each heartbeat renewal (the scheduled lambda, including its etcd put), ms",
                 Buckets.LATENCY_MS, null)[0];
         lateness = LeanHistogram.register(registry, MetricNames.HEARTBEAT_LATENESS,
-                "How late each renewal started relative to its fixed-rate schedule, ms", Buckets.LONG_MS, null)[0];
+                "How late each renewal started relative to its fixed-rate schedule, ms", Buckets.LATENESS_MS, null)[0];
         tasks = Counter.builder(MetricNames.HEARTBEAT_TASK_COUNT)
                 .description("Heartbeat renewals executed by the heartbeat executor")
                 .register(registry);

@@ -3,7 +3,8 @@ package dev.yawlmetrics.agent.metrics;
 /**
  * Explicit histogram buckets, in milliseconds. Each set contains every threshold that an alert or
  * SLO of the shipped rules uses, so {@code histogram_quantile} can answer exactly at the line
- * that matters: 10 ms (marketplace SLO), 100 ms (heartbeat and etcd), 200 and 500 ms (HTTP client).
+ * that matters: 10 ms (marketplace SLO), 100 ms (heartbeat and etcd), 200 and 500 ms (HTTP client),
+ * 15 s (renewal lateness: half the engine's 30 s lease TTL).
  */
 public final class Buckets {
     private Buckets() {}
@@ -20,5 +21,13 @@ public final class Buckets {
     /** Sleeps and state durations, which span milliseconds to minutes. */
     public static final double[] LONG_MS = {
         1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000, 300000, 600000
+    };
+
+    /**
+     * Renewal lateness: {@link #LONG_MS} plus 15 s, half the engine's default lease TTL (30 s), the
+     * HeartbeatRenewalLate threshold; without it the p99 would be interpolated between 10 s and 30 s.
+     */
+    public static final double[] LATENESS_MS = {
+        1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 15000, 30000, 60000, 120000, 300000, 600000
     };
 }

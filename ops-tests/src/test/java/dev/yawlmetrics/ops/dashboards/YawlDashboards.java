@@ -279,9 +279,17 @@ final class YawlDashboards {
                 .range("sum by (instance) (yawl_heartbeat_executor_queue_depth{" + A + "})", "queue {{instance}}")
                 .range("sum by (instance) (yawl_heartbeat_executor_active_threads{" + A + "})", "active {{instance}}");
         quantiles(d.add(new Panel("timeseries", "Renewal lateness (p50, p95, p99)")).ask("Do renewals start on time, or will leases expire although etcd is fine?", "beyond design (issue 3)"), "yawl_heartbeat_renewal_lateness_ms", A, false)
-                .desc("How late each renewal started relative to its fixed-rate schedule. Healthy: a few ms. Lateness approaching the lease TTL means agents will expire although etcd is healthy.")
+                .desc("How late each renewal started relative to its fixed-rate schedule. Healthy: a few ms. Lateness approaching the lease TTL means agents will expire although etcd is healthy; p99 above 15 s (half the 30 s TTL) for 3 minutes pages (HeartbeatRenewalLate).")
                 .unit("ms").min(0).size(9, 8)
-                .thresholds("green", null, "yellow", 1000, "red", 10000);
+                .thresholds("green", null, "yellow", 1000, "red", 15000)
+                .runbook("HeartbeatRenewalLate");
+        d.add(new Panel("timeseries", "Executor use: completed / offered renewals")).ask("Does the executor run every renewal its agents need?", "beyond design (issue 17)")
+                .desc("Renewals completed per second divided by the rate offered: scheduled heartbeats (queued + running) / the engine's 10 s period, per pod. Healthy: 1 (100 %). Below 90 % with renewals starting late fires HeartbeatExecutorFallingBehind: the executor's capacity (threads / renewal duration) is below its fleet, and lateness grows until leases expire.")
+                .unit("percentunit").min(0).size(24, 8)
+                .thresholds("red", null, "yellow", 0.9, "green", 0.99)
+                .range("sum by (instance) (" + rate("yawl_heartbeat_executor_task_count_total", A) + ") / (sum by (instance) (yawl_heartbeat_executor_queue_depth{" + A
+                        + "} + yawl_heartbeat_executor_active_threads{" + A + "}) / 10)", "{{instance}}")
+                .runbook("HeartbeatExecutorFallingBehind");
 
         d.row("Reconnects and etcd calls");
         d.add(new Panel("timeseries", "Reconnects by reason")).ask("Why are agents re-registering?", "1.3 chart 2")

@@ -29,6 +29,19 @@ class AlertmanagerConfigTest {
         assertTrue(r.output().contains("1 templates"), r.output());
     }
 
+    /** Every notification also reaches the alert history (issue 19), resolved ones included. */
+    @Test
+    void everyAlertAlsoGoesToTheAlertHistory() throws Exception {
+        for (String labels : List.of("severity=critical", "severity=warning", "severity=info", "alertname=AnythingElse")) {
+            Cmd r = amtool("config", "routes", "test", "--config.file=alertmanager.yml", labels);
+            assertTrue(r.ok(), r.output());
+            assertTrue(r.output().lines().anyMatch(l -> l.strip().startsWith("alert-history,")), labels + ": " + r.output());
+        }
+        String text = OpsFiles.read(OpsFiles.rulesDir().resolve("alertmanager.yml"));
+        Matcher history = Pattern.compile("(?s)- name: 'alert-history'\\s+webhook_configs:\\s+- url: '[^']+/webhook'\\s+send_resolved: true").matcher(text);
+        assertTrue(history.find(), "the alert-history receiver posts resolved notifications too:\n" + text);
+    }
+
     @Test
     void criticalGoesToThePagerWarningToEmail() throws Exception {
         for (String[] c : List.of(new String[] {"pagerduty-p1", "severity=critical", "alertname=HeartbeatSuccessRateLow"},
@@ -39,13 +52,13 @@ class AlertmanagerConfigTest {
             args[1] = "routes";
             args[2] = "test";
             args[3] = "--config.file=alertmanager.yml";
-            args[4] = "--verify.receivers=" + c[0];
+            args[4] = "--verify.receivers=alert-history," + c[0];
             System.arraycopy(c, 1, args, 5, c.length - 1);
             Cmd r = amtool(args);
             assertTrue(r.ok(), r.output());
-            assertTrue(r.output().lines().anyMatch(l -> l.strip().equals(c[0])), r.output());
+            assertTrue(r.output().lines().anyMatch(l -> l.strip().equals("alert-history," + c[0])), r.output());
         }
-        Cmd wrong = amtool("config", "routes", "test", "--config.file=alertmanager.yml", "--verify.receivers=pagerduty-p1", "severity=warning");
+        Cmd wrong = amtool("config", "routes", "test", "--config.file=alertmanager.yml", "--verify.receivers=alert-history,pagerduty-p1", "severity=warning");
         assertEquals(1, wrong.exit(), "a warning must not page: " + wrong.output());
     }
 
