@@ -123,6 +123,40 @@ class WebConfigLifecycleTest {
         }
     }
 
+    /** rules/web-config.example.yml, as shipped, with a Kubernetes TLS secret's file names beside it. */
+    @Test
+    void theExampleWebConfigInRulesServesMutualTlsWithBasicAuth() throws Exception {
+        Path dir = Files.createDirectories(pki.dir.resolve("example"));
+        Path[] ec = pki.issue("example-server", TestPki.KeyFormat.SEC1_EC, false);
+        Path[] cl = pki.issue("example-client", TestPki.KeyFormat.PKCS1_RSA, true);
+        Files.copy(ec[0], dir.resolve("tls.crt"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(ec[1], dir.resolve("tls.key"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(pki.caCert, dir.resolve("ca.crt"), StandardCopyOption.REPLACE_EXISTING);
+        Path file = dir.resolve("web-config.yml");
+        Files.copy(Path.of("../rules/web-config.example.yml"), file, StandardCopyOption.REPLACE_EXISTING);
+        try (AgentJvm jvm = start(file)) {
+            jvm.awaitReady();
+            assertTrue(jvm.agentLog().stream().noneMatch(l -> l.contains("WARN")), "the example needs no WARN: " + jvm.describe());
+            String url = "https://127.0.0.1:" + jvm.port() + "/metrics";
+            List<String> curl = List.of("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", pki.caCert.toString());
+            List<String> withCert = new java.util.ArrayList<>(curl);
+            withCert.addAll(List.of("--cert", cl[0].toString(), "--key", cl[1].toString()));
+            List<String> ok = new java.util.ArrayList<>(withCert);
+            ok.addAll(List.of("-u", "prometheus:change-me", url));
+            assertEquals("200", ((String) TestPki.tryRun(ok, null, 30)[1]).trim());
+            List<String> noPassword = new java.util.ArrayList<>(withCert);
+            noPassword.add(url);
+            assertEquals("401", ((String) TestPki.tryRun(noPassword, null, 30)[1]).trim());
+            List<String> noCert = new java.util.ArrayList<>(curl);
+            noCert.addAll(List.of("-u", "prometheus:change-me", url));
+            assertTrue(!((String) TestPki.tryRun(noCert, null, 30)[1]).contains("200"));
+            String[] headers = ((String) TestPki.tryRun(List.of("curl", "-sS", "-D", "-", "-o", "/dev/null", "--cacert",
+                    pki.caCert.toString(), "--cert", cl[0].toString(), "--key", cl[1].toString(), "-u", "prometheus:change-me", url),
+                    null, 30)[1]).split("\r\n");
+            assertTrue(List.of(headers).contains("Strict-Transport-Security: max-age=31536000"), String.join("\n", headers));
+        }
+    }
+
     private static String curlCode(AgentJvm jvm) throws Exception {
         return ((String) TestPki.tryRun(List.of("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", pki.caCert.toString(),
                 "-u", "prometheus:pw", "https://127.0.0.1:" + jvm.port() + "/metrics"), null, 30)[1]).trim();

@@ -173,7 +173,9 @@ class RuleFilesTest {
                 // the project's own finding (issue 17): the executor, not etcd, falls behind at scale
                 "HeartbeatRenewalLate", "HeartbeatExecutorFallingBehind",
                 // one engine pod's renewals failing, which the cluster-wide ratio hides (issue 18)
-                "HeartbeatFailingOnPod")), names);
+                "HeartbeatFailingOnPod",
+                // descriptors of the engine JVM near its limit (issue 13)
+                "JVMFileDescriptorsNearLimit")), names);
     }
 
     /** Every alert has a firing case (non-empty exp_alerts) and a silent series; every recording rule a value check. */
