@@ -32,7 +32,7 @@ class RuleFilesTest {
         args.addAll(OpsFiles.ruleFiles());
         Cmd r = Cmd.run(OpsFiles.rulesDir(), args.toArray());
         assertTrue(r.ok(), r.output());
-        assertTrue(r.output().contains("SUCCESS: 21 rules found"), r.output());
+        assertTrue(r.output().contains("SUCCESS: 22 rules found"), r.output());
     }
 
     @Test
