@@ -37,6 +37,7 @@ public final class Main {
     /** Exit code, or -1 when a server was started and keeps the JVM alive. */
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         if (args.length == 0) {
+            err.println("no command given: serve or checklist");
             err.print(USAGE);
             return 2;
         }
@@ -58,6 +59,9 @@ public final class Main {
                     return 2;
                 }
                 return -1;
+            }
+            case "checklist" -> {
+                return Checklist.run(opts, out, err);
             }
             default -> {
                 err.println("unknown command: " + args[0]);

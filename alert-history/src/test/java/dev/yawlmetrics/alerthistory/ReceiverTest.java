@@ -13,10 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -58,22 +54,7 @@ class ReceiverTest {
     }
 
     static List<List<String>> sql(String query) throws Exception {
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl()); Statement s = c.createStatement()) {
-            List<List<String>> rows = new ArrayList<>();
-            if (s.execute(query)) {
-                try (ResultSet r = s.getResultSet()) {
-                    int n = r.getMetaData().getColumnCount();
-                    while (r.next()) {
-                        List<String> row = new ArrayList<>();
-                        for (int i = 1; i <= n; i++) {
-                            row.add(r.getString(i));
-                        }
-                        rows.add(row);
-                    }
-                }
-            }
-            return rows;
-        }
+        return pg.query(query);
     }
 
     static int incidents() throws Exception {

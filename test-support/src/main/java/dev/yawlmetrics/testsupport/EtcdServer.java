@@ -17,6 +17,8 @@ public final class EtcdServer extends ExternalProcess {
     private final Path binary;
     private final int clientPort;
     private final int peerPort;
+    private String member = "t";
+    private String initialCluster;
 
     private EtcdServer(Path binary) throws IOException {
         super("etcd");
@@ -24,6 +26,7 @@ public final class EtcdServer extends ExternalProcess {
         int[] ports = FreePorts.distinct(2); // two next() calls once returned the same port: "address already in use"
         this.clientPort = ports[0];
         this.peerPort = ports[1];
+        this.initialCluster = member + "=" + peerUrl();
     }
 
     /** Starts etcd, or fails (CI) / skips loudly (not CI) when it is not installed. */
@@ -33,14 +36,54 @@ public final class EtcdServer extends ExternalProcess {
         return etcd;
     }
 
+    /**
+     * Starts an n-member cluster (each member its own process, data dir and ports). Stopping members
+     * until fewer than a majority run takes the leader away from the rest: etcd_server_has_leader
+     * drops to 0 on the members still running, which is what EtcdNoLeader watches.
+     */
+    public static List<EtcdServer> startCluster(int members) throws Exception {
+        Path binary = Tools.require("etcd", "etcd-server");
+        List<EtcdServer> cluster = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < members; i++) {
+                EtcdServer m = new EtcdServer(binary);
+                m.member = "m" + i;
+                cluster.add(m);
+            }
+            String initial = String.join(",", cluster.stream().map(m -> m.member + "=" + m.peerUrl()).toList());
+            for (EtcdServer m : cluster) {
+                m.initialCluster = initial;
+                m.launch();
+            }
+            for (EtcdServer m : cluster) {
+                m.awaitHttp200(m.clientUrl() + "/health", Duration.ofSeconds(30)); // needs a majority up: after every launch
+            }
+            return cluster;
+        } catch (Throwable t) {
+            for (EtcdServer m : cluster) {
+                m.close();
+            }
+            throw t;
+        }
+    }
+
+    /** Starts (or restarts, on the same data dir and ports) this member; returns when it is healthy. */
     public void start() throws Exception {
-        String client = "http://127.0.0.1:" + clientPort;
-        String peer = "http://127.0.0.1:" + peerPort;
-        launch(List.of(binary.toString(), "--name", "t", "--data-dir", dir.resolve("data").toString(),
+        launch();
+        awaitHttp200(clientUrl() + "/health", Duration.ofSeconds(30));
+    }
+
+    private void launch() throws IOException {
+        String client = clientUrl();
+        String peer = peerUrl();
+        launch(List.of(binary.toString(), "--name", member, "--data-dir", dir.resolve("data").toString(),
                 "--listen-client-urls", client, "--advertise-client-urls", client,
                 "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-                "--initial-cluster", "t=" + peer, "--log-outputs", "stderr", "--logger", "zap"));
-        awaitHttp200(client + "/health", Duration.ofSeconds(30));
+                "--initial-cluster", initialCluster, "--log-outputs", "stderr", "--logger", "zap"));
+    }
+
+    private String peerUrl() {
+        return "http://127.0.0.1:" + peerPort;
     }
 
     public String clientUrl() {

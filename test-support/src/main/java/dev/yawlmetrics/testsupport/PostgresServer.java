@@ -109,6 +109,30 @@ public final class PostgresServer extends ExternalProcess {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=" + USER;
     }
 
+    /**
+     * Runs one SQL statement through psql (the package's own client, so test-support needs no JDBC
+     * driver) and returns the rows, each column as PostgreSQL prints it (NULL as "").
+     */
+    public List<List<String>> query(String sql) throws IOException, InterruptedException {
+        List<String> cmd = List.of(bin.resolve("psql").toString(), "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
+                "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", USER, "-d", "postgres", "-c", sql);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("psql failed on " + sql + ": " + err);
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (!line.isEmpty()) {
+                rows.add(List.of(line.split("\t", -1)));
+            }
+        }
+        return rows;
+    }
+
     private void run(List<String> command, boolean asPostgres) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         if (asPostgres && asRoot) {

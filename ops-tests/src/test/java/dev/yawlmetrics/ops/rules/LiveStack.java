@@ -69,9 +69,17 @@ final class LiveStack implements AutoCloseable {
     }
 
     static String config(AgentJvm engine, EtcdServer etcd, NodeExporter node) {
+        return config(engine, List.of(etcd), node, null);
+    }
+
+    /** The test configuration with every member of an etcd cluster scraped and, when given, an Alertmanager ("host:port"). */
+    static String config(AgentJvm engine, List<EtcdServer> etcd, NodeExporter node, String alertmanager) {
         StringBuilder sb = new StringBuilder();
         sb.append("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n")
                 .append("  external_labels:\n    cluster: live-test\n");
+        if (alertmanager != null) {
+            sb.append("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['").append(alertmanager).append("']\n");
+        }
         sb.append("rule_files:\n");
         for (Path f : OpsFiles.ruleFiles()) {
             sb.append("  - '").append(f).append("'\n");
@@ -79,8 +87,9 @@ final class LiveStack implements AutoCloseable {
         sb.append("scrape_configs:\n");
         sb.append("  - job_name: yawl-engine\n    metrics_path: ").append(engine.metricsPath())
                 .append("\n    static_configs:\n      - targets: ['127.0.0.1:").append(engine.port()).append("']\n");
-        sb.append("  - job_name: etcd\n    static_configs:\n      - targets: ['127.0.0.1:").append(etcd.clientPort())
-                .append("']\n        labels:\n          etcd_cluster: live-test\n");
+        sb.append("  - job_name: etcd\n    static_configs:\n      - targets: [")
+                .append(String.join(", ", etcd.stream().map(e -> "'127.0.0.1:" + e.clientPort() + "'").toList()))
+                .append("]\n        labels:\n          etcd_cluster: live-test\n");
         if (node != null) {
             sb.append("  - job_name: node\n    static_configs:\n      - targets: ['").append(node.target()).append("']\n");
         }
