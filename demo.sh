@@ -3,12 +3,7 @@
 # installed) a real etcd and Prometheus evaluating the shipped rules. Flags: ./demo.sh --help
 set -euo pipefail
 cd "$(dirname "$0")"
-if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q '"25'; then
-  for j in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk /usr/lib/jvm/java-25-openjdk-amd64; do
-    if [ -x "$j/bin/java" ]; then export JAVA_HOME="$j"; break; fi
-  done
-fi
-if [ -z "${JAVA_HOME:-}" ]; then echo "demo: Java 25 not found; set JAVA_HOME to a Java 25 JDK" >&2; exit 2; fi
+. scripts/java25.sh demo
 if [ ! -f agent/target/yawl-metrics-agent.jar ] || [ ! -f demo/target/yawl-fleet-demo.jar ] \
    || [ -n "$(find agent/src demo/src instrumentation-tests/src/main -newer demo/target/yawl-fleet-demo.jar -type f 2>/dev/null | head -1)" ]; then
   echo "demo: building the agent and the simulator (mvn package, tests skipped)..."

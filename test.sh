@@ -21,6 +21,8 @@ command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ -x /usr/share/tomcat10/bin/catalina.sh ] || need+=(tomcat10)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing ${need[*]}"
@@ -31,12 +33,7 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q '"25'; then
-  for j in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk /usr/lib/jvm/java-25-openjdk-amd64; do
-    if [ -x "$j/bin/java" ]; then export JAVA_HOME="$j"; break; fi
-  done
-fi
-echo "test.sh: JAVA_HOME=${JAVA_HOME:-unset}"
+. scripts/java25.sh test.sh
 export MAVEN_OPTS="${MAVEN_OPTS:-} -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 
 mvn -B -ntp verify "$@"
@@ -46,3 +43,6 @@ bench/run.sh --smoke --no-build
 
 # The main job must keep working: a short demo run whose endpoint must serve every metric family.
 ./demo.sh --agents=1000 --duration=20 --port=0 --scenario=etcd-outage --check
+# The headline finding, live: one that it cannot serve must raise both alerts (the rules as shipped).
+./demo.sh --duration=60 --port=0 --scenario=saturation --check \
+  --expect-alerts=HeartbeatRenewalLate,HeartbeatExecutorFallingBehind

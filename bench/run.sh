@@ -28,11 +28,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q '"25'; then
-  for j in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk /usr/lib/jvm/java-25-openjdk-amd64; do
-    if [ -x "$j/bin/java" ]; then export JAVA_HOME="$j"; break; fi
-  done
-fi
+. scripts/java25.sh bench/run.sh
 JAVA="$JAVA_HOME/bin/java"
 
 if [ ! -x /usr/bin/time ]; then

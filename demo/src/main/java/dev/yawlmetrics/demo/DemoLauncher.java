@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -47,6 +48,10 @@ public final class DemoLauncher {
         "yawl_http_client_requests_sent_total", "jvm_memory_used_bytes", "jvm_threads_live_threads",
     };
     private static final Pattern LISTENING = Pattern.compile("metrics endpoint listening on http://[^:]+:(\\d+)(/\\S*)");
+    /** The engine's renewal period (EtcdAgentRegistryClient.HEARTBEAT_INTERVAL_MS); rates use windows at least this long. */
+    static final long PERIOD_SECONDS = 10;
+    /** GenericPartyAgents the simulator starts for real (the rest of the fleet is registered and listed). */
+    static final int PARTY_AGENTS = 200;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final DemoOptions options;
@@ -61,6 +66,10 @@ public final class DemoLauncher {
     private String prometheusUrl;
     private BufferedWriter simulatorIn;
     private Process simulator;
+    private Process prometheus;
+    private Path prometheusDir;
+    private final FailureSummary failures = new FailureSummary();
+    private final List<Progress.Tick> ticks = new ArrayList<>();
 
     private DemoLauncher(DemoOptions options, Path root) {
         this.options = options;
@@ -142,8 +151,8 @@ public final class DemoLauncher {
         startPrometheus();
         Timeline timeline = new Timeline(options.scenario(), options.durationSeconds());
         long start = System.nanoTime();
-        Scrape previous = null;
-        long previousAt = start;
+        // (nanoTime, scrape) of the last two periods: rates compare with a scrape at least one period old.
+        java.util.ArrayDeque<Map.Entry<Long, Scrape>> history = new java.util.ArrayDeque<>();
         long lastLine = -1;
         while (true) {
             long elapsed = (System.nanoTime() - start) / 1_000_000_000L;
@@ -158,11 +167,20 @@ public final class DemoLauncher {
             if (elapsed / 5 != lastLine && elapsed > 0) {
                 lastLine = elapsed / 5;
                 Scrape current = scrapeOrNull();
+                long now = System.nanoTime();
                 if (current != null) {
-                    double seconds = (System.nanoTime() - previousAt) / 1e9;
-                    System.out.println(Progress.line(elapsed, previous, current, seconds, prometheusUrl == null ? null : firingAlerts()));
-                    previous = current;
-                    previousAt = System.nanoTime();
+                    Map.Entry<Long, Scrape> base = windowStart(history, now);
+                    double seconds = base == null ? (now - start) / 1e9 : (now - base.getKey()) / 1e9;
+                    Map<String, List<String>> alerts = prometheusUrl == null ? Map.of() : alerts();
+                    Progress.Tick tick = Progress.tick(elapsed, base == null ? null : base.getValue(), current, seconds, PERIOD_SECONDS,
+                            alerts.getOrDefault("pending", List.of()), alerts.getOrDefault("firing", List.of()));
+                    ticks.add(tick);
+                    System.out.println(Progress.line(tick, Math.min(options.agents(), PARTY_AGENTS), prometheusUrl != null));
+                    history.addLast(Map.entry(now, current));
+                }
+                String summary = failures.drain(5);
+                if (summary != null) {
+                    System.out.println(summary);
                 }
             }
             if (options.durationSeconds() > 0 && elapsed >= options.durationSeconds()) {
@@ -170,12 +188,89 @@ public final class DemoLauncher {
             }
             Thread.sleep(250);
         }
+        Path report = writeReport();
         int rc = 0;
         if (options.check()) {
             rc = check();
+            if (rc == 0 && (report == null || !Files.readString(report).contains("class=\"chart\""))) {
+                System.err.println("demo --check: no HTML report with charts was written");
+                rc = 1;
+            }
+            if (rc == 0) {
+                rc = checkAlerts();
+            }
         }
-        say("done; stopping everything this demo started");
+        say("done; stopping everything this demo started" + (options.keep() && prometheus != null ? " except Prometheus" : ""));
         return rc;
+    }
+
+    /** --expect-alerts / --expect-quiet: the shipped rules, evaluated live by Prometheus, saw (or did not see) the run's case. */
+    private int checkAlerts() {
+        if (options.expectAlerts().isEmpty() && options.expectQuiet().isEmpty()) {
+            return 0;
+        }
+        if (prometheusUrl == null) {
+            String message = "demo --check: no Prometheus, so the expected alerts cannot be checked";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                System.err.println(message + " (CI=true: that is a failure)");
+                return 1;
+            }
+            System.err.println("!!!!!!!! " + message + "; SKIPPED (install Debian's prometheus) !!!!!!!!");
+            return 0;
+        }
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        ticks.forEach(t -> {
+            seen.addAll(t.pending());
+            seen.addAll(t.firing());
+        });
+        List<String> missing = options.expectAlerts().stream().filter(a -> !seen.contains(a)).toList();
+        List<String> noisy = options.expectQuiet().stream().filter(seen::contains).toList();
+        if (!missing.isEmpty() || !noisy.isEmpty()) {
+            System.err.println("demo --check: alerts expected but never pending or firing: " + missing
+                    + "; alerts expected quiet but pending or firing: " + noisy + " (seen: " + seen + ")");
+            return 1;
+        }
+        System.out.println("demo --check: alerts as expected: active " + options.expectAlerts() + ", quiet " + options.expectQuiet()
+                + " (all seen: " + seen + ")");
+        return 0;
+    }
+
+    /** The newest scrape at least one renewal period old (dropping older ones), or the oldest while the run is younger. */
+    static <T> Map.Entry<Long, T> windowStart(java.util.ArrayDeque<Map.Entry<Long, T>> history, long now) {
+        long period = PERIOD_SECONDS * 1_000_000_000L;
+        while (history.size() > 1) {
+            Map.Entry<Long, T> second = history.stream().skip(1).findFirst().orElseThrow();
+            if (now - second.getKey() >= period) {
+                history.removeFirst();
+            } else {
+                break;
+            }
+        }
+        return history.peekFirst();
+    }
+
+    private Path writeReport() {
+        if (ticks.isEmpty()) {
+            return null;
+        }
+        try {
+            Path file = options.report() != null ? Paths.get(options.report()).toAbsolutePath()
+                    : root.resolve("demo/target/reports/demo-" + options.scenario().id() + "-"
+                            + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()) + ".html");
+            List<String> facts = List.of(
+                    "scenario " + options.scenario().id() + ": " + options.scenario().description,
+                    String.format(java.util.Locale.ROOT, "%,d registered agents, renewal period %d s (%,d renewals/s needed), %d party agents running discovery loops",
+                            options.agents(), PERIOD_SECONDS, options.agents() / PERIOD_SECONDS, Math.min(options.agents(), PARTY_AGENTS)),
+                    "etcd: " + etcdUrl + (prometheusUrl == null ? "; no Prometheus, so no alert timeline" : "; alerts evaluated by Prometheus with rules/"),
+                    "one point every 5 s; rates and quantiles over the last renewal period (" + PERIOD_SECONDS + " s)",
+                    "last line: " + Progress.line(ticks.get(ticks.size() - 1), Math.min(options.agents(), PARTY_AGENTS), prometheusUrl != null));
+            Report.write(file, "yawl-metrics-agent demo: " + options.scenario().id(), facts, ticks);
+            say("report: " + file + "  (open it in a browser; it needs no network)");
+            return file;
+        } catch (IOException e) {
+            System.err.println("demo: could not write the HTML report: " + e);
+            return null;
+        }
     }
 
     private int check() throws Exception {
@@ -239,7 +334,10 @@ public final class DemoLauncher {
                     + (options.etcd().equals("auto") ? " (install Debian's etcd-server to use a real one)" : ""));
             return;
         }
-        Path dir = tempDir("etcd");
+        // etcd fsyncs every put; on a busy disk that alone caps the renewals. The demo's registry
+        // is throw-away, so it lives in memory when the machine has /dev/shm.
+        Path dir = Files.isDirectory(Paths.get("/dev/shm")) && Files.isWritable(Paths.get("/dev/shm"))
+                ? track(Files.createTempDirectory(Paths.get("/dev/shm"), "yawl-demo-etcd-")) : tempDir("etcd");
         int client = freePort();
         int peer = freePort();
         etcdUrl = "http://127.0.0.1:" + client;
@@ -267,9 +365,16 @@ public final class DemoLauncher {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java,
                 "-javaagent:" + agentJar + "=port=" + options.port() + ",tags=cluster=demo;pod=fleet-0",
-                "-Xss512k", "-XX:+UseZGC",
-                "-cp", demoJar.toString(), FleetSimulator.class.getName(),
-                "--agents=" + options.agents(), "--etcd=" + etcdUrl, "--scenario=" + options.scenario().id()));
+                "-Xss512k", "-XX:+UseZGC"));
+        boolean saturation = options.scenario() == DemoOptions.Scenario.SATURATION;
+        if (saturation) {
+            cmd.add("-Dfixture.heartbeat.executor=single");
+        }
+        cmd.addAll(List.of("-cp", demoJar.toString(), FleetSimulator.class.getName(),
+                "--agents=" + options.agents(), "--party-agents=" + PARTY_AGENTS, "--etcd=" + etcdUrl, "--scenario=" + options.scenario().id()));
+        if (saturation) {
+            cmd.add("--etcd-delay-ms=" + DemoOptions.SATURATION_ETCD_DELAY_MS);
+        }
         Process p = new ProcessBuilder(cmd).start();
         simulator = p;
         children.add(p);
@@ -287,6 +392,9 @@ public final class DemoLauncher {
                     if (m.find()) {
                         metricsPort = Integer.parseInt(m.group(1));
                         metricsPath = m.group(2);
+                    }
+                    if (failures.offer(line)) {
+                        continue;
                     }
                     if (line.startsWith("[yawl-metrics-agent]") || line.startsWith("[fleet]")) {
                         System.out.println("  " + line);
@@ -348,6 +456,8 @@ public final class DemoLauncher {
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
         children.add(p);
+        prometheus = p;
+        prometheusDir = dir;
         prometheusUrl = "http://127.0.0.1:" + port;
         awaitHttp(prometheusUrl + "/-/ready", Duration.ofSeconds(60));
         say("prometheus: " + prometheusUrl + " with " + rules.size() + " rule file(s) from rules/; alerts: " + prometheusUrl + "/alerts");
@@ -367,18 +477,25 @@ public final class DemoLauncher {
         }
     }
 
-    private String firingAlerts() {
+    /** Alert names by state ("pending", "firing"); an alert firing for one series and pending for another counts as firing. */
+    private Map<String, List<String>> alerts() {
         try {
-            String json = get(prometheusUrl + "/api/v1/query?query=" + URLEncoder.encode("ALERTS{alertstate=\"firing\"}", StandardCharsets.UTF_8));
-            TreeSet<String> names = new TreeSet<>();
-            Matcher m = Pattern.compile("\"alertname\":\"([^\"]+)\"").matcher(json);
-            while (m.find()) {
-                names.add(m.group(1));
-            }
-            return String.join(", ", names);
+            return alertsByState(get(prometheusUrl + "/api/v1/alerts"));
         } catch (Exception e) {
-            return "?";
+            return Map.of("firing", List.of("?"));
         }
+    }
+
+    static Map<String, List<String>> alertsByState(String json) {
+        TreeSet<String> firing = new TreeSet<>();
+        TreeSet<String> pending = new TreeSet<>();
+        // /api/v1/alerts: {"labels":{...,"alertname":"X",...},"annotations":{...},"state":"pending",...}
+        Matcher m = Pattern.compile("\\{\"labels\":\\{[^}]*\"alertname\":\"([^\"]+)\"[^}]*}.*?\"state\":\"(\\w+)\"").matcher(json);
+        while (m.find()) {
+            (m.group(2).equals("firing") ? firing : pending).add(m.group(1));
+        }
+        pending.removeAll(firing);
+        return Map.of("firing", List.copyOf(firing), "pending", List.copyOf(pending));
     }
 
     private Scrape scrapeOrNull() {
@@ -429,6 +546,11 @@ public final class DemoLauncher {
         return dev.yawlmetrics.testsupport.FreePorts.next();
     }
 
+    private Path track(Path dir) {
+        tempDirs.add(dir);
+        return dir;
+    }
+
     private Path tempDir(String name) throws IOException {
         Path dir = Files.createTempDirectory("yawl-demo-" + name + "-");
         tempDirs.add(dir);
@@ -436,6 +558,13 @@ public final class DemoLauncher {
     }
 
     private synchronized void stopAll() {
+        if (options.keep() && prometheus != null && prometheus.isAlive()) {
+            children.remove(prometheus);
+            tempDirs.remove(prometheusDir);
+            say("Prometheus keeps running (--keep): " + prometheusUrl + "/graph  (data in " + prometheusDir
+                    + "; stop it with: kill " + prometheus.pid() + ")");
+            prometheus = null;
+        }
         for (Process p : children) {
             p.destroy();
         }

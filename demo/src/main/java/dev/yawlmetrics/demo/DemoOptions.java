@@ -1,16 +1,20 @@
 package dev.yawlmetrics.demo;
 
+import java.util.List;
 import java.util.Locale;
 
 /** The demo's command-line flags, validated; a bad flag is one message and exit code 2. */
 public record DemoOptions(int agents, int durationSeconds, int port, Scenario scenario, String etcd, boolean prometheus,
-                          boolean check) {
+                          boolean check, boolean keep, String report, List<String> expectAlerts, List<String> expectQuiet) {
 
     public enum Scenario {
-        STEADY("work comes and goes; renewals succeed"),
+        STEADY("work comes and goes; the heartbeat executor keeps up with every renewal"),
+        SATURATION("the newer engine's single-thread heartbeat executor with etcd " + SATURATION_ETCD_DELAY_MS
+                + " ms away: it runs fewer renewals than the fleet needs, so they start later and later"
+                + " while every one of them succeeds fast"),
         DROUGHT("the engine runs out of work: agents back off, then recover"),
         ETCD_OUTAGE("etcd goes away mid-run: renewals fail, then recover"),
-        SURGE("agents join and leave fast");
+        SURGE("as many agents again join within 20 s, then leave again");
 
         final String description;
 
@@ -28,9 +32,12 @@ public record DemoOptions(int agents, int durationSeconds, int port, Scenario sc
                     return v;
                 }
             }
-            throw new BadFlag("unknown scenario '" + s + "' (choose steady, drought, etcd-outage or surge)");
+            throw new BadFlag("unknown scenario '" + s + "' (choose steady, saturation, drought, etcd-outage or surge)");
         }
     }
+
+    /** The etcd round trip of the saturation scenario: one thread, ~2.5 ms per renewal, ~400 renewals/s. */
+    static final long SATURATION_ETCD_DELAY_MS = 2;
 
     public static final class BadFlag extends RuntimeException {
         public BadFlag(String message) {
@@ -40,27 +47,41 @@ public record DemoOptions(int agents, int durationSeconds, int port, Scenario sc
 
     public static final String USAGE = """
             usage: ./demo.sh [--agents=N] [--duration=SECONDS] [--port=P] [--scenario=NAME] [--etcd=auto|embedded|URL]
-                             [--prometheus=auto|off] [--check]
-              --agents=N          agents in the simulated fleet (default 10000; 1..2000000)
+                             [--prometheus=auto|off] [--keep] [--report=FILE] [--check]
+              --agents=N          agents in the simulated fleet (default 2000, saturation 10000; 1..2000000)
               --duration=S        run for S seconds (default 120; also 90s, 3m; 0 = until Ctrl-C)
               --port=P            agent metrics port (default 9464; 0 = ephemeral)
-              --scenario=NAME     steady | drought | etcd-outage | surge (default steady)
+              --scenario=NAME     steady | saturation | drought | etcd-outage | surge (default steady: a fleet
+                                  the executor can serve; saturation: one it cannot, the alerts' case)
               --etcd=MODE         auto (real etcd if on PATH, else embedded), embedded, or a URL of an existing etcd
               --prometheus=MODE   auto (start Prometheus with rules/ if on PATH) or off
-              --check             exit non-zero unless the endpoint served every expected metric family (used by CI)
+              --keep              leave Prometheus running after the run (its URL is printed) to explore the data
+              --report=FILE       where to write the HTML report (default demo/target/reports/demo-<scenario>-<time>.html)
+              --check             exit non-zero unless the endpoint served every expected metric family and the
+                                  report was written (used by CI)
+              --expect-alerts=A,B with --check: each of these alerts must have been pending or firing (needs Prometheus)
+              --expect-quiet=A,B  with --check: none of these alerts may have been pending or firing
             """;
 
     public static DemoOptions parse(String[] args) {
-        int agents = 10_000;
+        int agents = -1;
         int duration = 120;
         int port = 9464;
         Scenario scenario = Scenario.STEADY;
         String etcd = "auto";
         boolean prometheus = true;
         boolean check = false;
+        boolean keep = false;
+        String report = null;
+        List<String> expectAlerts = List.of();
+        List<String> expectQuiet = List.of();
         for (String arg : args) {
             if (arg.equals("--check")) {
                 check = true;
+                continue;
+            }
+            if (arg.equals("--keep")) {
+                keep = true;
                 continue;
             }
             if (arg.equals("-h") || arg.equals("--help")) {
@@ -78,6 +99,14 @@ public record DemoOptions(int agents, int durationSeconds, int port, Scenario sc
                 case "port" -> port = intIn(key, value, 0, 65535);
                 case "scenario" -> scenario = Scenario.parse(value);
                 case "etcd" -> etcd = etcd(value);
+                case "expect-alerts" -> expectAlerts = names(key, value);
+                case "expect-quiet" -> expectQuiet = names(key, value);
+                case "report" -> {
+                    if (value.isBlank()) {
+                        throw new BadFlag("--report needs a file name");
+                    }
+                    report = value;
+                }
                 case "prometheus" -> prometheus = switch (value) {
                     case "auto" -> true;
                     case "off" -> false;
@@ -86,7 +115,21 @@ public record DemoOptions(int agents, int durationSeconds, int port, Scenario sc
                 default -> throw new BadFlag("unknown flag --" + key);
             }
         }
-        return new DemoOptions(agents, duration, port, scenario, etcd, prometheus, check);
+        if (agents < 0) {
+            // A fleet the executor serves (200 renewals/s) unless the point is that it cannot.
+            agents = scenario == Scenario.SATURATION ? 10_000 : 2_000;
+        }
+        return new DemoOptions(agents, duration, port, scenario, etcd, prometheus, check, keep, report, expectAlerts, expectQuiet);
+    }
+
+    private static List<String> names(String key, String value) {
+        List<String> out = List.of(value.split(","));
+        for (String n : out) {
+            if (!n.matches("[A-Za-z][A-Za-z0-9_]*")) {
+                throw new BadFlag("--" + key + " takes alert names separated by ',', not '" + value + "'");
+            }
+        }
+        return out;
     }
 
     private static int intIn(String key, String value, int min, int max) {

@@ -42,7 +42,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       (default 200) run their loops; the rest of the fleet is registered and listed.</li>
  * </ul>
  * Commands arrive on stdin (one per line, answered "OK ..."): {@code work on|off},
- * {@code etcd-down}/{@code etcd-up} (embedded etcd only), {@code churn on|off}, {@code status}.
+ * {@code etcd-down}/{@code etcd-up} (embedded etcd only), {@code surge on|off} (as many agents
+ * again join, a twentieth of the fleet per second; "off" makes them leave at the same pace),
+ * {@code status}. {@code --etcd-delay-ms=N} puts etcd N ms away (a loopback proxy that holds each
+ * answer back), as a network hop would.
  */
 public final class FleetSimulator {
     /** The engine client's default TTL, which it also (wrongly) sends as the lease id. */
@@ -60,7 +63,9 @@ public final class FleetSimulator {
     private final ConcurrentLinkedDeque<GenericPartyAgent> running = new ConcurrentLinkedDeque<>();
     private final AtomicInteger nextId;
     private EtcdAgentRegistryClient registry;
-    private volatile boolean churn;
+    /** Agents that joined during a surge and have not left yet (ids agent-N, N >= agents). */
+    private final ConcurrentLinkedDeque<String> surged = new ConcurrentLinkedDeque<>();
+    private volatile int surge; // +1 joining, -1 leaving, 0 settled
 
     private FleetSimulator(int agents, int partyAgents, long baseIntervalMs) {
         this.agents = agents;
@@ -74,6 +79,7 @@ public final class FleetSimulator {
         int party = 200;
         long base = 250;
         String etcd = "embedded";
+        long etcdDelayMs = 0;
         for (String a : args) {
             if (a.startsWith("--agents=")) {
                 agents = Integer.parseInt(a.substring(9));
@@ -81,6 +87,8 @@ public final class FleetSimulator {
                 etcd = a.substring(7);
             } else if (a.startsWith("--party-agents=")) {
                 party = Integer.parseInt(a.substring(15));
+            } else if (a.startsWith("--etcd-delay-ms=")) {
+                etcdDelayMs = Long.parseLong(a.substring(16));
             } else if (a.startsWith("--base-interval-ms=")) {
                 base = Long.parseLong(a.substring(19));
             }
@@ -91,6 +99,12 @@ public final class FleetSimulator {
             embedded = new EmbeddedEtcd();
             embedded.start();
             etcd = embedded.url();
+        }
+        if (etcdDelayMs > 0) {
+            java.net.URI u = java.net.URI.create(etcd);
+            dev.yawlmetrics.testsupport.DelayProxy proxy = new dev.yawlmetrics.testsupport.DelayProxy(u.getPort(), etcdDelayMs);
+            say("etcd is " + etcdDelayMs + " ms away: renewals go through a delaying proxy " + proxy.url() + " -> " + etcd);
+            etcd = proxy.url();
         }
         sim.start(etcd);
         sim.commandLoop(embedded);
@@ -124,7 +138,7 @@ public final class FleetSimulator {
             }
         }, tick, tick, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(this::queries, 200, 200, TimeUnit.MILLISECONDS);
-        scheduler.scheduleAtFixedRate(this::churnTick, 1, 1, TimeUnit.SECONDS);
+        scheduler.scheduleAtFixedRate(this::surgeTick, 1, 1, TimeUnit.SECONDS);
         scheduler.scheduleAtFixedRate(() -> io.submit(registry::syncFromRegistry), 5, 15, TimeUnit.SECONDS);
         System.out.println("HOST READY");
         System.out.flush();
@@ -183,28 +197,29 @@ public final class FleetSimulator {
         }
     }
 
-    /** Surge: a slice of the fleet leaves and as many new agents join, every second. */
-    private void churnTick() {
-        if (!churn) {
-            return;
-        }
-        int n = Math.max(1, agents / 50);
-        for (int i = 0; i < n; i++) {
-            String leaving = "agent-" + ThreadLocalRandom.current().nextInt(agents);
-            String joining = "agent-" + nextId.getAndIncrement();
-            io.submit(() -> {
-                registry.unregister(leaving);
-                marketplace.unpublish(leaving);
-                registry.register(new AgentInfo(joining, joining, List.of("approve"), "127.0.0.1", 8080));
-                marketplace.publish(listing(joining));
-            });
-        }
-        GenericPartyAgent old = running.pollFirst();
-        if (old != null) {
-            io.submit(() -> {
-                old.stop();
-                startPartyAgent("party-" + nextId.getAndIncrement());
-            });
+    /** Surge: a twentieth of the fleet joins every second until the fleet has doubled; then leaves at that pace. */
+    private void surgeTick() {
+        int step = Math.max(1, agents / 20);
+        if (surge > 0) {
+            for (int i = 0; i < step && surged.size() < agents; i++) {
+                String joining = "agent-" + nextId.getAndIncrement();
+                surged.add(joining);
+                io.submit(() -> {
+                    registry.register(new AgentInfo(joining, joining, List.of("approve"), "127.0.0.1", 8080));
+                    marketplace.publish(listing(joining));
+                });
+            }
+        } else if (surge < 0) {
+            for (int i = 0; i < step; i++) {
+                String leaving = surged.pollFirst();
+                if (leaving == null) {
+                    break;
+                }
+                io.submit(() -> {
+                    registry.unregister(leaving);
+                    marketplace.unpublish(leaving);
+                });
+            }
         }
     }
 
@@ -227,13 +242,13 @@ public final class FleetSimulator {
                     }
                     answer = embedded != null ? "embedded etcd started again" : "etcd is external";
                 }
-                case "churn on" -> {
-                    churn = true;
-                    answer = "churn on";
+                case "surge on" -> {
+                    surge = 1;
+                    answer = "surge on";
                 }
-                case "churn off" -> {
-                    churn = false;
-                    answer = "churn off";
+                case "surge off" -> {
+                    surge = -1;
+                    answer = "surge off";
                 }
                 case "work on" -> {
                     StubEngine.workPercent = WORK_PERCENT;
@@ -243,7 +258,7 @@ public final class FleetSimulator {
                     StubEngine.workPercent = 0;
                     answer = "work off";
                 }
-                case "status" -> answer = "agents=" + agents + " party=" + running.size() + " discovery=" + StubEngine.discoveryCalls.get();
+                case "status" -> answer = "agents=" + agents + " surged=" + surged.size() + " party=" + running.size() + " discovery=" + StubEngine.discoveryCalls.get();
                 case "exit" -> {
                     System.out.println("OK bye");
                     System.exit(0);

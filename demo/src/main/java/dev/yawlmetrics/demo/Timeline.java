@@ -6,7 +6,7 @@ import java.util.List;
 /** A scenario as a list of timed steps, at fractions of the run (or fixed seconds when unbounded). */
 final class Timeline {
     enum Action {
-        WORK_ON("work on"), WORK_OFF("work off"), ETCD_DOWN("etcd-down"), ETCD_UP("etcd-up"), CHURN_ON("churn on"), CHURN_OFF("churn off");
+        WORK_ON("work on"), WORK_OFF("work off"), ETCD_DOWN("etcd-down"), ETCD_UP("etcd-up"), SURGE_ON("surge on"), SURGE_OFF("surge off");
 
         private final String command;
 
@@ -27,7 +27,7 @@ final class Timeline {
     Timeline(DemoOptions.Scenario scenario, int durationSeconds) {
         long d = durationSeconds == 0 ? 300 : durationSeconds;
         switch (scenario) {
-            case STEADY -> { }
+            case STEADY, SATURATION -> { }
             case DROUGHT -> {
                 steps.add(new Step(d / 5, Action.WORK_OFF, "work drought: the engine has no work items; agents back off exponentially"));
                 steps.add(new Step(d * 4 / 5, Action.WORK_ON, "work is back: agents reset their backoff"));
@@ -37,8 +37,8 @@ final class Timeline {
                 steps.add(new Step(d * 6 / 10, Action.ETCD_UP, "etcd is back: renewals recover (reconnects counted)"));
             }
             case SURGE -> {
-                steps.add(new Step(d / 5, Action.CHURN_ON, "surge: agents join and leave every second"));
-                steps.add(new Step(d * 4 / 5, Action.CHURN_OFF, "surge over: the fleet settles"));
+                steps.add(new Step(d / 5, Action.SURGE_ON, "surge: as many agents again join, a twentieth of the fleet per second"));
+                steps.add(new Step(d * 3 / 5, Action.SURGE_OFF, "surge over: the agents that joined leave again"));
             }
         }
     }

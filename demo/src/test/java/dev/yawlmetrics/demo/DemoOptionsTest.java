@@ -19,7 +19,7 @@ class DemoOptionsTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
         DemoOptions o = DemoOptions.parse(new String[0]);
-        assertEquals(10_000, o.agents());
+        assertEquals(2_000, o.agents());
         assertEquals(120, o.durationSeconds());
         assertEquals(9464, o.port());
         assertEquals(DemoOptions.Scenario.STEADY, o.scenario());
@@ -37,11 +37,21 @@ class DemoOptionsTest {
         assertEquals("http://127.0.0.1:2379", o.etcd());
         assertEquals(false, o.prometheus());
         assertEquals(true, o.check());
+        assertEquals(false, o.keep());
+        DemoOptions k = DemoOptions.parse(new String[] {"--keep", "--scenario=saturation", "--report=/tmp/r.html"});
+        assertEquals(true, k.keep());
+        assertEquals(DemoOptions.Scenario.SATURATION, k.scenario());
+        assertEquals("/tmp/r.html", k.report());
+        assertEquals(10_000, k.agents(), "saturation needs more renewals than one thread 2 ms from etcd can run");
+        DemoOptions e = DemoOptions.parse(new String[] {"--expect-alerts=HeartbeatRenewalLate,HeartbeatExecutorFallingBehind", "--expect-quiet=X"});
+        assertEquals(List.of("HeartbeatRenewalLate", "HeartbeatExecutorFallingBehind"), e.expectAlerts());
+        assertEquals(List.of("X"), e.expectQuiet());
+        assertThrows(DemoOptions.BadFlag.class, () -> DemoOptions.parse(new String[] {"--expect-alerts=a;b"}));
     }
 
     @Test
     void badFlagsGiveOneClearMessage() {
-        assertEquals("unknown scenario 'flood' (choose steady, drought, etcd-outage or surge)",
+        assertEquals("unknown scenario 'flood' (choose steady, saturation, drought, etcd-outage or surge)",
                 assertThrows(DemoOptions.BadFlag.class, () -> DemoOptions.parse(new String[] {"--scenario=flood"})).getMessage());
         assertEquals("--agents must be between 1 and 2000000, not -5",
                 assertThrows(DemoOptions.BadFlag.class, () -> DemoOptions.parse(new String[] {"--agents=-5"})).getMessage());

@@ -142,7 +142,7 @@ public final class EngineProcess implements AutoCloseable {
         return Scrape.parse(r.body());
     }
 
-    /** One command to the simulator's command loop (work on|off, churn on|off, status). */
+    /** One command to the simulator's command loop (work on|off, surge on|off, status). */
     public synchronized void command(String line) throws IOException {
         stdin.write(line);
         stdin.newLine();

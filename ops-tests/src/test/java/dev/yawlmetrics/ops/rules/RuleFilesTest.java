@@ -41,6 +41,16 @@ class RuleFilesTest {
         assertTrue(r.ok(), r.output());
     }
 
+    /** The one-engine config the README points to: valid, the shipped rules, the engine job on the agent's default port. */
+    @Test
+    void promtoolAcceptsPrometheusLocalYml() throws Exception {
+        Cmd r = Cmd.run(OpsFiles.rulesDir(), Tools.require("promtool", "prometheus"), "check", "config", "prometheus-local.yml");
+        assertTrue(r.ok(), r.output());
+        assertTrue(r.output().contains("SUCCESS: 2 rule files found"), r.output());
+        String text = OpsFiles.read(OpsFiles.rulesDir().resolve("prometheus-local.yml"));
+        assertTrue(text.contains("job_name: 'yawl-engine'") && text.contains("localhost:9464"), text);
+    }
+
     @Test
     void promtoolUnitTestsPass() throws Exception {
         Path promtool = Tools.require("promtool", "prometheus");

@@ -74,7 +74,7 @@ public class EtcdAgentRegistryClient {
             startHeartbeat(agent.getId(), key, value);
             return true;
         } catch (Exception e) {
-            System.err.println("[fixture] register " + agent.getId() + " failed: " + e.getMessage());
+            System.err.println("[fixture] register " + agent.getId() + " failed: " + e);
             return false;
         }
     }
@@ -89,7 +89,7 @@ public class EtcdAgentRegistryClient {
             localCache.remove(agentId);
             return true;
         } catch (Exception e) {
-            System.err.println("[fixture] unregister " + agentId + " failed: " + e.getMessage());
+            System.err.println("[fixture] unregister " + agentId + " failed: " + e);
             return false;
         }
     }
@@ -120,7 +120,7 @@ public class EtcdAgentRegistryClient {
                 localCache.put(a.getId(), a);
             }
         } catch (Exception e) {
-            System.err.println("[fixture] sync failed: " + e.getMessage());
+            System.err.println("[fixture] sync failed: " + e);
         }
     }
 
@@ -174,7 +174,8 @@ public class EtcdAgentRegistryClient {
             try {
                 publishToEtcd(key, value);
             } catch (Exception e) {
-                System.err.println("[fixture] heartbeat " + agentId + " failed: " + e.getMessage());
+                // the exception itself, not its message: a ConnectException (etcd down) has none
+                System.err.println("[fixture] heartbeat " + agentId + " failed: " + e);
             }
         }, HEARTBEAT_INTERVAL_MS, HEARTBEAT_INTERVAL_MS, TimeUnit.MILLISECONDS);
         activeHeartbeats.put(agentId, future);
