@@ -1,15 +1,16 @@
 package dev.yawlmetrics.agent;
 
-import dev.yawlmetrics.agent.config.AgentConfig;
+import dev.yawlmetrics.agent.config.MetricsAgentConfig;
 import dev.yawlmetrics.agent.config.ConfigLoader;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.core.AgentLog;
-import dev.yawlmetrics.agent.core.AgentVersion;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
+import dev.yawlmetrics.agent.core.MetricsAgentVersion;
 import dev.yawlmetrics.agent.core.DaemonThreads;
 import dev.yawlmetrics.agent.instrumentation.ClassLoadGate;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
-import dev.yawlmetrics.agent.instrumentation.Instrumentations;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.Instrumentations;
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.lang.instrument.Instrumentation;
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>premain does the minimum on the engine's main thread: read the configuration, register the
  * class-load gate (it must be in place before engine classes load), and start one daemon thread
- * running {@link AgentStarter}. This class deliberately references neither Micrometer nor Byte
+ * running {@link MetricsAgentStarter}. This class deliberately references neither Micrometer nor Byte
  * Buddy, so loading it loads neither. Nothing here may throw into the JVM's start: every failure becomes one
  * log line and the engine starts as if the agent were absent.
  */
@@ -41,34 +42,35 @@ public final class YawlMetricsAgent {
         long t0 = System.nanoTime();
         try {
             if (!STARTED.compareAndSet(false, true)) {
-                AgentLog.warn("agent already attached to this JVM; the second -javaagent is ignored");
+                MetricsAgentLog.warn("agent already attached to this JVM; the second -javaagent is ignored");
                 return;
             }
-            AgentConfig config = ConfigLoader.fromEnvironment(args);
-            AgentMetrics.configure(config);
+            MetricsAgentConfig config = ConfigLoader.fromEnvironment(args);
+            MetricsAgentLog.debug(config.debug());
+            MetricsAgentRegistry.configure(config);
             for (String problem : config.problems()) {
-                AgentLog.warn(problem);
+                MetricsAgentLog.warn(problem);
             }
             if (!config.enabled()) {
-                AgentLog.info("yawl-metrics-agent " + AgentVersion.VALUE
+                MetricsAgentLog.info("yawl-metrics-agent " + MetricsAgentVersion.VALUE
                         + " disabled by yawl.metrics.enabled=false: nothing instrumented, no port opened");
                 return;
             }
             List<InstrumentationModule> modules = Instrumentations.enabled(config);
-            AgentLog.info(startupLine(config, modules));
-            ClassLoadGate gate = new ClassLoadGate(modules);
+            MetricsAgentLog.info(startupLine(config, modules));
+            ClassLoadGate gate = new ClassLoadGate(modules, MetricsAgentHealth.OUTCOMES);
             if (gate.hasTargets()) {
                 inst.addTransformer(gate, true);
             }
-            DaemonThreads.start("yawl-metrics-init", new AgentStarter(config, modules, gate, inst));
-            AgentLog.debug("premain returned after " + (System.nanoTime() - t0) / 1_000 + " us on the engine's thread");
+            DaemonThreads.start("yawl-metrics-init", new MetricsAgentStarter(config, modules, gate, inst));
+            MetricsAgentLog.debug("premain returned after " + (System.nanoTime() - t0) / 1_000 + " us on the engine's thread");
         } catch (Throwable t) {
-            AgentLog.error("agent failed to start; the engine continues without metrics: " + t);
+            MetricsAgentLog.error("agent failed to start; the engine continues without metrics: " + t);
         }
     }
 
-    private static String startupLine(AgentConfig config, List<InstrumentationModule> modules) {
-        StringBuilder sb = new StringBuilder("yawl-metrics-agent ").append(AgentVersion.VALUE)
+    private static String startupLine(MetricsAgentConfig config, List<InstrumentationModule> modules) {
+        StringBuilder sb = new StringBuilder("yawl-metrics-agent ").append(MetricsAgentVersion.VALUE)
                 .append(" starting on Java ").append(System.getProperty("java.version"))
                 .append(": port=").append(config.port()).append(" path=").append(config.path())
                 .append(" instrumentations:");

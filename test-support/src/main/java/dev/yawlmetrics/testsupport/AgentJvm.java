@@ -222,6 +222,26 @@ public final class AgentJvm implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
+    /**
+     * Scrapes until {@code state} holds, and returns that scrape. The state must name every value
+     * the caller goes on to assert: counters and gauges recorded by different threads (or in two
+     * steps of one call) move one after the other, so a scrape taken the moment one of them
+     * arrives can still miss another.
+     */
+    public Scrape scrapeUntil(String what, Duration timeout, java.util.function.Predicate<Scrape> state) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Scrape s = scrape();
+        while (!state.test(s)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
+                        + "; last scrape:\n" + s.text() + "\n" + describe());
+            }
+            Thread.sleep(50);
+            s = scrape();
+        }
+        return s;
+    }
+
     public Scrape scrape() throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(metricsPath)).timeout(Duration.ofSeconds(10)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -241,6 +261,26 @@ public final class AgentJvm implements AutoCloseable {
     public List<String> stderr() { return List.copyOf(stderr); }
 
     public List<String> stdout() { return List.copyOf(stdout); }
+
+    /**
+     * Whether the agent logs a line matching {@code match} within 10 s. stderr is read on its own
+     * thread, so a line the agent wrote before answering a command may arrive after the answer.
+     */
+    public boolean agentLogShows(Predicate<String> match) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        do {
+            if (agentLog().stream().anyMatch(match)) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        } while (System.nanoTime() < deadline);
+        return agentLog().stream().anyMatch(match);
+    }
 
     public List<String> agentLog() {
         List<String> out = new ArrayList<>();

@@ -30,7 +30,7 @@ public final class RateLimitedLog {
             return false;
         }
         long reported = sinceLastLine.getAndSet(0);
-        AgentLog.warn(kind + ": " + detail + (reported > 1 ? " (" + reported + " such events since the last line)" : "")
+        MetricsAgentLog.warn(kind + ": " + detail + (reported > 1 ? " (" + reported + " such events since the last line)" : "")
                 + "; at most one line per " + TimeUnit.NANOSECONDS.toSeconds(intervalNanos) + " s");
         return true;
     }

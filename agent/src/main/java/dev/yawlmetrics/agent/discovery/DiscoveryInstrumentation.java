@@ -7,10 +7,10 @@ import dev.yawlmetrics.agent.instrumentation.ClassShape;
 import dev.yawlmetrics.agent.instrumentation.ClassShape.Member;
 import dev.yawlmetrics.agent.instrumentation.MethodAdvice;
 import dev.yawlmetrics.agent.instrumentation.MethodAdvice.Hook;
-import dev.yawlmetrics.agent.lifecycle.TrackedAgentType;
+import dev.yawlmetrics.agent.targets.PartyAgentType;
 import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
 import dev.yawlmetrics.agent.instrumentation.Weaving;
-import dev.yawlmetrics.agent.lifecycle.AgentShape;
+import dev.yawlmetrics.agent.targets.PartyAgentShape;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
@@ -39,7 +39,7 @@ import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.thrown;
  * they rethrow unchanged).
  */
 public final class DiscoveryInstrumentation implements InstrumentationModule {
-    private static final String IB = AgentShape.IB_CLIENT;
+    private static final String IB = PartyAgentShape.IB_CLIENT;
 
     @Override
     public InstrumentationName name() {
@@ -48,7 +48,7 @@ public final class DiscoveryInstrumentation implements InstrumentationModule {
 
     @Override
     public List<String> targetClassNames() {
-        return List.of(AgentShape.TARGET);
+        return List.of(PartyAgentShape.TARGET);
     }
 
     @Override
@@ -56,9 +56,9 @@ public final class DiscoveryInstrumentation implements InstrumentationModule {
         return List.of(new AgentType());
     }
 
-    static final class AgentType extends TrackedAgentType {
+    static final class AgentType extends PartyAgentType {
         static final Predicate<Member> CYCLE = named("runDiscoveryCycle").and(takesArguments(0)).and(returns(boolean.class));
-        static final Predicate<Member> LOOP = AgentShape.DISCOVERY_LAMBDA.and(isStatic().negate());
+        static final Predicate<Member> LOOP = PartyAgentShape.DISCOVERY_LAMBDA.and(isStatic().negate());
 
         @Override
         protected ClassShape.Expect[] expectedMethods() {
@@ -70,7 +70,7 @@ public final class DiscoveryInstrumentation implements InstrumentationModule {
 
         @Override
         public void transform(Weaving weaving) {
-            AgentShape.ensureTracked(weaving);
+            PartyAgentShape.ensureTracked(weaving);
             weaving.advise(CYCLE, MethodAdvice.builder()
                             .exit(Hook.of(DiscoveryRecorder.class, "cycleFinished"), returned(), thrown()).onThrowable().build())
                     .advise(LOOP, MethodAdvice.builder()

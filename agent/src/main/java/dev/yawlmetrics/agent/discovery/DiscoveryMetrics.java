@@ -1,6 +1,6 @@
 package dev.yawlmetrics.agent.discovery;
 
-import dev.yawlmetrics.agent.lifecycle.TrackedAgent;
+import dev.yawlmetrics.agent.targets.TrackedPartyAgent;
 import dev.yawlmetrics.agent.metrics.Buckets;
 import dev.yawlmetrics.agent.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
@@ -10,7 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Discovery and backoff meters. Per-agent state (last recorded empty count and backoff) is kept
- * in the agent through {@link TrackedAgent}; the aggregates live in {@link BackoffAggregates}.
+ * in the agent through {@link TrackedPartyAgent}; the aggregates live in {@link BackoffAggregates}.
  * Plain Java, unit-tested without an agent.
  */
 public final class DiscoveryMetrics {
@@ -93,7 +93,7 @@ public final class DiscoveryMetrics {
         (answer != null && answer.contains("success") ? checkinSuccess : checkinError).increment();
     }
 
-    public void loopStarted(TrackedAgent agent) {
+    public void loopStarted(TrackedPartyAgent agent) {
         if (agent.yawlMetrics$empties() != 0) {
             loopEnded(agent);
         }
@@ -104,7 +104,7 @@ public final class DiscoveryMetrics {
         agent.yawlMetrics$empties(Math.min(empty, Integer.MAX_VALUE - 1) + 1);
     }
 
-    public void loopEnded(TrackedAgent agent) {
+    public void loopEnded(TrackedPartyAgent agent) {
         int recorded = agent.yawlMetrics$empties();
         if (recorded == 0) {
             return;
@@ -114,7 +114,7 @@ public final class DiscoveryMetrics {
     }
 
     /** At the loop's sleep: the cycle's empty count and backoff are final, the sleep is about to start. */
-    public void sleeping(TrackedAgent agent, double sleepMs) {
+    public void sleeping(TrackedPartyAgent agent, double sleepMs) {
         sleep.record(sleepMs);
         int recorded = agent.yawlMetrics$empties();
         if (recorded == 0) {

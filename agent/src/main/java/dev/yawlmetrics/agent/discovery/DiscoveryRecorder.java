@@ -1,8 +1,9 @@
 package dev.yawlmetrics.agent.discovery;
 
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.lifecycle.TrackedAgent;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.targets.TrackedPartyAgent;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.util.concurrent.TimeUnit;
 
@@ -15,45 +16,45 @@ public final class DiscoveryRecorder {
     private DiscoveryRecorder() {}
 
     private static final class Holder {
-        static final DiscoveryMetrics METRICS = new DiscoveryMetrics(AgentMetrics.registry());
+        static final DiscoveryMetrics METRICS = new DiscoveryMetrics(MetricsAgentRegistry.registry());
     }
 
     public static void cycleFinished(boolean processed, Throwable thrown) {
         try {
             Holder.METRICS.cycleFinished(processed, thrown);
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.DISCOVERY, t);
         }
     }
 
     public static void loopStarted(Object agent) {
         try {
-            if (agent instanceof TrackedAgent) {
-                Holder.METRICS.loopStarted((TrackedAgent) agent);
+            if (agent instanceof TrackedPartyAgent) {
+                Holder.METRICS.loopStarted((TrackedPartyAgent) agent);
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.DISCOVERY, t);
         }
     }
 
     public static void loopEnded(Object agent) {
         try {
-            if (agent instanceof TrackedAgent) {
-                Holder.METRICS.loopEnded((TrackedAgent) agent);
+            if (agent instanceof TrackedPartyAgent) {
+                Holder.METRICS.loopEnded((TrackedPartyAgent) agent);
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.DISCOVERY, t);
         }
     }
 
     /** Replaces {@code unit.sleep(duration)} inside the discovery loop's lambda. */
     public static void sleep(TimeUnit unit, long duration, Object self) throws InterruptedException {
         try {
-            if (self instanceof TrackedAgent && unit != null) {
-                Holder.METRICS.sleeping((TrackedAgent) self, unit.toNanos(duration) / 1_000_000.0);
+            if (self instanceof TrackedPartyAgent && unit != null) {
+                Holder.METRICS.sleeping((TrackedPartyAgent) self, unit.toNanos(duration) / 1_000_000.0);
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.DISCOVERY, t);
         }
         unit.sleep(duration);
     }
@@ -63,7 +64,7 @@ public final class DiscoveryRecorder {
         try {
             Holder.METRICS.checkedOut(thrown == null ? answer : null);
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.DISCOVERY, t);
         }
     }
 
@@ -72,7 +73,7 @@ public final class DiscoveryRecorder {
         try {
             Holder.METRICS.checkedIn(thrown == null ? answer : null);
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.DISCOVERY, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.DISCOVERY, t);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.yawlmetrics.agent.endpoint;
 
+import dev.yawlmetrics.agent.metrics.EndpointStats;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;

@@ -1,6 +1,7 @@
 package dev.yawlmetrics.agent.endpoint;
 
-import dev.yawlmetrics.agent.core.AgentLog;
+import dev.yawlmetrics.agent.metrics.EndpointStats;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
 import dev.yawlmetrics.agent.core.DaemonThreads;
 import dev.yawlmetrics.agent.core.RateLimitedLog;
 
@@ -143,7 +144,7 @@ final class EndpointServer {
                 try {
                     periodic.run();
                 } catch (Throwable t) {
-                    AgentLog.error("metrics endpoint: periodic check failed: " + t);
+                    MetricsAgentLog.error("metrics endpoint: periodic check failed: " + t);
                 }
             }
         }

@@ -1,7 +1,8 @@
 package dev.yawlmetrics.agent.endpoint;
 
-import dev.yawlmetrics.agent.config.AgentConfig;
-import dev.yawlmetrics.agent.core.AgentLog;
+import dev.yawlmetrics.agent.metrics.EndpointStats;
+import dev.yawlmetrics.agent.config.MetricsAgentConfig;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
@@ -31,14 +32,14 @@ public final class MetricsEndpoint {
      *
      * @return the running endpoint, or null when it could not start (already logged)
      */
-    public static MetricsEndpoint start(AgentConfig config, PrometheusMeterRegistry registry) {
+    public static MetricsEndpoint start(MetricsAgentConfig config, PrometheusMeterRegistry registry) {
         return start(config, registry, new EndpointServer.Limits());
     }
 
-    static MetricsEndpoint start(AgentConfig config, PrometheusMeterRegistry registry, EndpointServer.Limits limits) {
+    static MetricsEndpoint start(MetricsAgentConfig config, PrometheusMeterRegistry registry, EndpointServer.Limits limits) {
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         if (address.isUnresolved()) {
-            AgentLog.error("metrics endpoint NOT started: host '" + config.host()
+            MetricsAgentLog.error("metrics endpoint NOT started: host '" + config.host()
                     + "' (yawl.metrics.host) does not resolve; the engine runs on without a metrics endpoint");
             return null;
         }
@@ -53,7 +54,7 @@ public final class MetricsEndpoint {
             } catch (Throwable t) {
                 EndpointStats.countWebConfigError();
                 Throwable cause = t instanceof java.lang.reflect.InvocationTargetException ? t.getCause() : t;
-                AgentLog.error("metrics endpoint NOT started: web config file '" + config.webConfigFile()
+                MetricsAgentLog.error("metrics endpoint NOT started: web config file '" + config.webConfigFile()
                         + "' (yawl.metrics.web.config.file) cannot be used: " + (cause.getMessage() == null ? cause : cause.getMessage())
                         + "; the engine runs on without a metrics endpoint (never plain HTTP instead)");
                 return null;
@@ -66,13 +67,13 @@ public final class MetricsEndpoint {
             socket.bind(address, 64);
         } catch (BindException e) {
             EndpointServer.closeQuietly(socket);
-            AgentLog.error("metrics endpoint NOT started: port " + config.port() + " on " + config.host()
+            MetricsAgentLog.error("metrics endpoint NOT started: port " + config.port() + " on " + config.host()
                     + " is already in use (" + e.getMessage() + "); the engine runs on without a metrics endpoint."
                     + " Set yawl.metrics.port to a free port, or 0 for an ephemeral one");
             return null;
         } catch (IOException | RuntimeException e) {
             EndpointServer.closeQuietly(socket);
-            AgentLog.error("metrics endpoint NOT started on " + config.host() + ":" + config.port() + ": " + e
+            MetricsAgentLog.error("metrics endpoint NOT started on " + config.host() + ":" + config.port() + ": " + e
                     + "; the engine runs on without a metrics endpoint");
             return null;
         }
@@ -91,12 +92,12 @@ public final class MetricsEndpoint {
             server.start();
         } catch (IOException | RuntimeException e) {
             server.stop();
-            AgentLog.error("metrics endpoint NOT started on " + config.host() + ":" + config.port() + ": " + e
+            MetricsAgentLog.error("metrics endpoint NOT started on " + config.host() + ":" + config.port() + ": " + e
                     + "; the engine runs on without a metrics endpoint");
             return null;
         }
         String scheme = policy.tls() ? "https" : "http";
-        AgentLog.info("metrics endpoint listening on " + scheme + "://" + config.host() + ":" + server.port() + config.path()
+        MetricsAgentLog.info("metrics endpoint listening on " + scheme + "://" + config.host() + ":" + server.port() + config.path()
                 + (config.port() == 0 ? " (ephemeral port chosen because yawl.metrics.port=0)" : "")
                 + (source == null ? "" : " (" + source.describe() + ")"));
         return new MetricsEndpoint(server);

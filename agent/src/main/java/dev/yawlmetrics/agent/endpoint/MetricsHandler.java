@@ -1,10 +1,11 @@
 package dev.yawlmetrics.agent.endpoint;
 
-import dev.yawlmetrics.agent.config.AgentConfig;
+import dev.yawlmetrics.agent.metrics.EndpointStats;
+import dev.yawlmetrics.agent.config.MetricsAgentConfig;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.core.AgentVersion;
+import dev.yawlmetrics.agent.core.MetricsAgentVersion;
 import dev.yawlmetrics.agent.core.RateLimitedLog;
-import dev.yawlmetrics.agent.metrics.SelfMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.ByteArrayOutputStream;
@@ -25,14 +26,14 @@ final class MetricsHandler implements EndpointServer.Handler {
     static final String TEXT_004 = "text/plain; version=0.0.4; charset=utf-8";
 
     private final PrometheusMeterRegistry registry;
-    private final AgentConfig config;
+    private final MetricsAgentConfig config;
     private final String path;
     private final Semaphore scrapes;
     private final RateLimitedLog busy = new RateLimitedLog("metrics endpoint: scrape refused with 503, every worker busy", 60, TimeUnit.SECONDS);
     private final RateLimitedLog unauthorized = new RateLimitedLog("metrics endpoint: request refused with 401", 60, TimeUnit.SECONDS);
     private final RateLimitedLog failed = new RateLimitedLog("metrics endpoint: scrape failed", 60, TimeUnit.SECONDS);
 
-    MetricsHandler(PrometheusMeterRegistry registry, AgentConfig config) {
+    MetricsHandler(PrometheusMeterRegistry registry, MetricsAgentConfig config) {
         this.registry = registry;
         this.config = config;
         this.path = config.path();
@@ -152,12 +153,12 @@ final class MetricsHandler implements EndpointServer.Handler {
     private byte[] indexPage() {
         StringBuilder sb = new StringBuilder();
         sb.append("<!DOCTYPE html><html><head><title>yawl-metrics-agent</title></head><body>")
-          .append("<h1>yawl-metrics-agent ").append(AgentVersion.VALUE).append("</h1>")
+          .append("<h1>yawl-metrics-agent ").append(MetricsAgentVersion.VALUE).append("</h1>")
           .append("<p>Prometheus metrics: <a href=\"").append(path).append("\">").append(path).append("</a></p>")
           .append("<table border=\"1\"><tr><th>instrumentation</th><th>enabled</th><th>applied</th></tr>");
         for (InstrumentationName n : InstrumentationName.values()) {
             sb.append("<tr><td>").append(n.id()).append("</td><td>").append(config.isEnabled(n) ? "yes" : "no")
-              .append("</td><td>").append(SelfMetrics.isApplied(n) ? "yes" : "no").append("</td></tr>");
+              .append("</td><td>").append(MetricsAgentHealth.isApplied(n) ? "yes" : "no").append("</td></tr>");
         }
         sb.append("</table></body></html>\n");
         return sb.toString().getBytes(StandardCharsets.UTF_8);

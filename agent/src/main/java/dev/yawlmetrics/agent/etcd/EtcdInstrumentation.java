@@ -1,21 +1,19 @@
 package dev.yawlmetrics.agent.etcd;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.instrumentation.AgentContext;
+import dev.yawlmetrics.agent.instrumentation.ModuleContext;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
 import dev.yawlmetrics.agent.instrumentation.ClassShape;
-import dev.yawlmetrics.agent.instrumentation.ClassShape.Member;
 import dev.yawlmetrics.agent.instrumentation.MethodAdvice;
 import dev.yawlmetrics.agent.instrumentation.MethodAdvice.Hook;
 import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
 import dev.yawlmetrics.agent.instrumentation.Weaving;
+import dev.yawlmetrics.agent.targets.EtcdRegistryClientShape.Matchers;
 
 import java.util.List;
-import java.util.function.Predicate;
 
-import static dev.yawlmetrics.agent.instrumentation.Members.nameMatches;
-import static dev.yawlmetrics.agent.instrumentation.Members.named;
-import static dev.yawlmetrics.agent.instrumentation.Members.takesArguments;
+import static dev.yawlmetrics.agent.targets.EtcdRegistryClientShape.TARGET;
+
 import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.enterValue;
 import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.thrown;
 
@@ -24,22 +22,6 @@ import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.thrown;
  * (heartbeat / publish / unpublish / discovery).
  */
 public final class EtcdInstrumentation implements InstrumentationModule {
-    public static final String TARGET = "org.yawlfoundation.yawl.integration.autonomous.registry.EtcdAgentRegistryClient";
-
-    /**
-     * The client's members, shared with the heartbeat instrumentation. A holder class, so that
-     * the module itself (instantiated in premain) loads nothing of the rewriting path.
-     */
-    public static final class Matchers {
-        private Matchers() {}
-
-        /** javac names the renewal lambda per method ({@code lambda$startHeartbeat$0} with javac 25). */
-        public static final Predicate<Member> RENEWAL_LAMBDA = nameMatches("lambda\\$startHeartbeat\\$\\d+");
-        public static final Predicate<Member> PUBLISH = named("publishToEtcd").and(takesArguments(2));
-        static final Predicate<Member> DELETE = named("deleteFromEtcd").and(takesArguments(1));
-        static final Predicate<Member> FETCH = named("fetchAllFromEtcd").and(takesArguments(0));
-    }
-
     @Override
     public InstrumentationName name() {
         return InstrumentationName.ETCD;
@@ -56,7 +38,7 @@ public final class EtcdInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public void onAgentStarted(AgentContext context) {
+    public void onAgentStarted(ModuleContext context) {
         EtcdRecorder.init(); // series exist (at 0) before the first call
     }
 

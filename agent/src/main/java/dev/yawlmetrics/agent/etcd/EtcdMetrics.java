@@ -1,5 +1,6 @@
 package dev.yawlmetrics.agent.etcd;
 
+import dev.yawlmetrics.agent.targets.EtcdOutcome;
 import dev.yawlmetrics.agent.metrics.Buckets;
 import dev.yawlmetrics.agent.metrics.LeanHistogram;
 import dev.yawlmetrics.agent.metrics.MetricNames;

@@ -1,7 +1,9 @@
 package dev.yawlmetrics.agent.etcd;
 
+import dev.yawlmetrics.agent.targets.EtcdOutcome;
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 /**
  * What the advice inlined into EtcdAgentRegistryClient calls. Public and static because that code
@@ -18,7 +20,7 @@ public final class EtcdRecorder {
     private static final ThreadLocal<int[]> IN_RENEWAL = ThreadLocal.withInitial(() -> new int[1]);
 
     private static final class Holder {
-        static final EtcdMetrics METRICS = new EtcdMetrics(AgentMetrics.registry());
+        static final EtcdMetrics METRICS = new EtcdMetrics(MetricsAgentRegistry.registry());
     }
 
     static void init() {
@@ -29,7 +31,7 @@ public final class EtcdRecorder {
         try {
             IN_RENEWAL.get()[0]++;
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.ETCD, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.ETCD, t);
         }
     }
 
@@ -40,7 +42,7 @@ public final class EtcdRecorder {
                 depth[0]--;
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.ETCD, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.ETCD, t);
         }
     }
 
@@ -50,7 +52,7 @@ public final class EtcdRecorder {
             EtcdQueryType type = IN_RENEWAL.get()[0] > 0 ? EtcdQueryType.HEARTBEAT : EtcdQueryType.PUBLISH;
             Holder.METRICS.record(type, EtcdOutcome.of(thrown), elapsed);
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.ETCD, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.ETCD, t);
         }
     }
 
@@ -67,7 +69,7 @@ public final class EtcdRecorder {
         try {
             Holder.METRICS.record(type, EtcdOutcome.of(thrown), elapsed);
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.ETCD, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.ETCD, t);
         }
     }
 }

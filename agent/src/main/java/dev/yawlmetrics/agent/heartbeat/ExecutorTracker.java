@@ -1,6 +1,6 @@
 package dev.yawlmetrics.agent.heartbeat;
 
-import dev.yawlmetrics.agent.core.AgentLog;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
 
 import java.lang.instrument.Instrumentation;
 import java.lang.ref.WeakReference;
@@ -21,7 +21,9 @@ import java.util.concurrent.ThreadPoolExecutor;
  * wrapper whose queue and active count are not reachable through its interface; its private field
  * {@code e} holds the real ScheduledThreadPoolExecutor. Reading it needs java.util.concurrent to be
  * open to the agent, which {@link #openJavaUtilConcurrent} grants at start-up through
- * {@link Instrumentation#redefineModule} (no --add-opens asked of the operator).
+ * {@link Instrumentation#redefineModule} (no --add-opens asked of the operator). The agent's module
+ * is the system class loader's unnamed module, so every class-path class gains that access too;
+ * the log line says so.
  */
 final class ExecutorTracker {
     static final int MAX = 64;
@@ -42,10 +44,13 @@ final class ExecutorTracker {
             Module agent = ExecutorTracker.class.getModule();
             if (!javaBase.isOpen("java.util.concurrent", agent)) {
                 inst.redefineModule(javaBase, Set.of(), Map.of(), Map.of("java.util.concurrent", Set.of(agent)), Set.of(), Map.of());
+                MetricsAgentLog.info("heartbeat: opened java.util.concurrent (module java.base) to " + agent
+                        + (agent.isNamed() ? "" : " (the system class loader's unnamed module: the agent and every class-path class)")
+                        + " to read the queue behind a single-thread heartbeat executor");
             }
             moduleOpened = true;
         } catch (RuntimeException e) {
-            AgentLog.warn("heartbeat: could not open java.util.concurrent to the agent; the queue of a "
+            MetricsAgentLog.warn("heartbeat: could not open java.util.concurrent to the agent; the queue of a "
                     + "single-thread heartbeat executor will read 0: " + e);
         }
     }
@@ -65,7 +70,7 @@ final class ExecutorTracker {
             if (executors.size() >= MAX) {
                 if (!warnedFull) {
                     warnedFull = true;
-                    AgentLog.warn("heartbeat: more than " + MAX + " live EtcdAgentRegistryClient executors; "
+                    MetricsAgentLog.warn("heartbeat: more than " + MAX + " live EtcdAgentRegistryClient executors; "
                             + "the executor gauges include only the first " + MAX);
                 }
                 return;
@@ -127,7 +132,7 @@ final class ExecutorTracker {
                 } catch (RuntimeException | IllegalAccessException e) {
                     if (!warnedUnreadable) {
                         warnedUnreadable = true;
-                        AgentLog.warn("heartbeat: cannot read the queue of " + executor.getClass().getName()
+                        MetricsAgentLog.warn("heartbeat: cannot read the queue of " + executor.getClass().getName()
                                 + (moduleOpened ? "" : " (java.util.concurrent not opened to the agent)")
                                 + "; yawl_heartbeat_executor_queue_depth/active_threads omit it: " + e);
                     }

@@ -1,9 +1,8 @@
 package dev.yawlmetrics.agent.heartbeat;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.core.AgentLog;
-import dev.yawlmetrics.agent.etcd.EtcdInstrumentation;
-import dev.yawlmetrics.agent.instrumentation.AgentContext;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
+import dev.yawlmetrics.agent.instrumentation.ModuleContext;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
 import dev.yawlmetrics.agent.instrumentation.CallSiteRewriter;
 import dev.yawlmetrics.agent.instrumentation.ClassShape;
@@ -12,6 +11,7 @@ import dev.yawlmetrics.agent.instrumentation.MethodAdvice;
 import dev.yawlmetrics.agent.instrumentation.MethodAdvice.Hook;
 import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
 import dev.yawlmetrics.agent.instrumentation.Weaving;
+import dev.yawlmetrics.agent.targets.EtcdRegistryClientShape;
 
 import java.util.List;
 import java.util.Set;
@@ -43,7 +43,7 @@ public final class HeartbeatInstrumentation implements InstrumentationModule {
 
     @Override
     public List<String> targetClassNames() {
-        return List.of(EtcdInstrumentation.TARGET);
+        return List.of(EtcdRegistryClientShape.TARGET);
     }
 
     @Override
@@ -52,7 +52,7 @@ public final class HeartbeatInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public void onAgentStarted(AgentContext context) {
+    public void onAgentStarted(ModuleContext context) {
         HeartbeatRecorder.EXECUTORS.openJavaUtilConcurrent(context.instrumentation());
         HeartbeatRecorder.init(); // series and gauges exist (at 0) before the first renewal
     }
@@ -64,12 +64,12 @@ public final class HeartbeatInstrumentation implements InstrumentationModule {
         static final String SCHEDULE_AT_FIXED_RATE = "scheduleAtFixedRate";
         static final String SCHEDULE_DESCRIPTOR = "(Ljava/lang/Runnable;JJLjava/util/concurrent/TimeUnit;)Ljava/util/concurrent/ScheduledFuture;";
         /** The same member the etcd instrumentation advises: one definition. */
-        static final Predicate<Member> PUBLISH = EtcdInstrumentation.Matchers.PUBLISH;
+        static final Predicate<Member> PUBLISH = EtcdRegistryClientShape.Matchers.PUBLISH;
         static final Predicate<Member> REGISTER = named("register").and(takesArguments(1));
 
         @Override
         public String targetClassName() {
-            return EtcdInstrumentation.TARGET;
+            return EtcdRegistryClientShape.TARGET;
         }
 
         @Override

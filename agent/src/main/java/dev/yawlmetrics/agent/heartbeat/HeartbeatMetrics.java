@@ -1,6 +1,6 @@
 package dev.yawlmetrics.agent.heartbeat;
 
-import dev.yawlmetrics.agent.etcd.EtcdOutcome;
+import dev.yawlmetrics.agent.targets.EtcdOutcome;
 import dev.yawlmetrics.agent.metrics.Buckets;
 import dev.yawlmetrics.agent.metrics.LeanHistogram;
 import dev.yawlmetrics.agent.metrics.MetricNames;

@@ -1,8 +1,9 @@
 package dev.yawlmetrics.agent.heartbeat;
 
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.etcd.EtcdOutcome;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.targets.EtcdOutcome;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -37,7 +38,7 @@ public final class HeartbeatRecorder {
     };
 
     private static final class Holder {
-        static final HeartbeatMetrics METRICS = new HeartbeatMetrics(AgentMetrics.registry(), EXECUTORS);
+        static final HeartbeatMetrics METRICS = new HeartbeatMetrics(MetricsAgentRegistry.registry(), EXECUTORS);
     }
 
     static void init() {
@@ -58,7 +59,7 @@ public final class HeartbeatRecorder {
             }
         } catch (Throwable t) {
             task = command;
-            AgentMetrics.recordingError(InstrumentationName.HEARTBEAT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HEARTBEAT, t);
         }
         return executor.scheduleAtFixedRate(task, initialDelay, period, unit);
     }
@@ -69,7 +70,7 @@ public final class HeartbeatRecorder {
             current[0] = task;
             return current;
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.HEARTBEAT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HEARTBEAT, t);
             return null;
         }
     }
@@ -84,7 +85,7 @@ public final class HeartbeatRecorder {
             boolean recovered = task.completeAndCheckRecovery(outcome == EtcdOutcome.SUCCESS);
             Holder.METRICS.recordRenewal(outcome, elapsed, latenessNanos, recovered);
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.HEARTBEAT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HEARTBEAT, t);
         }
     }
 
@@ -96,7 +97,7 @@ public final class HeartbeatRecorder {
                 task.currentOutcome = (byte) (EtcdOutcome.of(thrown).ordinal() + 1);
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.HEARTBEAT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HEARTBEAT, t);
         }
     }
 
@@ -115,7 +116,7 @@ public final class HeartbeatRecorder {
                 Holder.METRICS.recordManualReconnect();
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.HEARTBEAT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HEARTBEAT, t);
         }
     }
 
@@ -124,7 +125,7 @@ public final class HeartbeatRecorder {
         try {
             EXECUTORS.track(heartbeatExecutor);
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.HEARTBEAT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HEARTBEAT, t);
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.yawlmetrics.agent.heartbeat;
 
-import dev.yawlmetrics.agent.etcd.EtcdOutcome;
+import dev.yawlmetrics.agent.targets.EtcdOutcome;
 
 import java.util.concurrent.TimeUnit;
 

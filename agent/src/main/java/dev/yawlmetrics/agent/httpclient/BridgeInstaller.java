@@ -1,5 +1,6 @@
 package dev.yawlmetrics.agent.httpclient;
 
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.commons.ClassRemapper;
@@ -22,7 +23,9 @@ import java.util.function.Function;
  * without {@code sun.misc.Unsafe} (deprecation warning on Java 25):
  * <ol>
  *   <li>{@link Instrumentation#redefineModule} opens package {@code jdk.internal.net.http} to the
- *       agent's module only (nothing else changes for anyone else);</li>
+ *       agent's module, which is the system class loader's unnamed module: every class-path class
+ *       shares it, so they all gain deep reflection into that package (logged once; module-path
+ *       code and other loaders' classes gain nothing);</li>
  *   <li>the bridge's class file is renamed into that package and defined there through
  *       {@code MethodHandles.privateLookupIn(HttpClientBuilderImpl.class, lookup()).defineClass},
  *       so it belongs to {@code java.net.http} and its (platform) loader, like the class it serves;</li>
@@ -60,6 +63,9 @@ final class BridgeInstaller {
         Module agentModule = BridgeInstaller.class.getModule();
         if (!httpModule.isOpen(PACKAGE, agentModule)) {
             inst.redefineModule(httpModule, Set.of(), Map.of(), Map.of(PACKAGE, Set.of(agentModule)), Set.of(), Map.of());
+            MetricsAgentLog.info("httpclient: opened " + PACKAGE + " (module java.net.http) to " + agentModule
+                    + (agentModule.isNamed() ? "" : " (the system class loader's unnamed module: the agent and every class-path class)")
+                    + " to define the request bridge");
         }
         MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(anchor, MethodHandles.lookup());
         Class<?> bridge;

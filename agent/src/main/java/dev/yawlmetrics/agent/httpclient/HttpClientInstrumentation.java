@@ -1,8 +1,8 @@
 package dev.yawlmetrics.agent.httpclient;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.core.AgentLog;
-import dev.yawlmetrics.agent.instrumentation.AgentContext;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
+import dev.yawlmetrics.agent.instrumentation.ModuleContext;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
 import dev.yawlmetrics.agent.instrumentation.ClassShape;
 import dev.yawlmetrics.agent.instrumentation.ClassShape.Member;
@@ -54,13 +54,13 @@ public final class HttpClientInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public void onAgentStarted(AgentContext context) throws Exception {
+    public void onAgentStarted(ModuleContext context) throws Exception {
         if (context.instrumentation() == null) {
             return;
         }
         BridgeInstaller.install(context.instrumentation(),
                 HttpClientRecorder::start, HttpClientRecorder::headers, HttpClientRecorder::returned);
-        AgentLog.debug("httpclient: bridge " + BridgeInstaller.BRIDGE_NAME + " defined in module java.net.http");
+        MetricsAgentLog.debug("httpclient: bridge " + BridgeInstaller.BRIDGE_NAME + " defined in module java.net.http");
     }
 
     static final class HttpClientImplType implements TypeInstrumentation {

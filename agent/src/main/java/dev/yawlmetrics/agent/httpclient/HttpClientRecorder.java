@@ -1,8 +1,9 @@
 package dev.yawlmetrics.agent.httpclient;
 
-import dev.yawlmetrics.agent.config.AgentConfig;
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
+import dev.yawlmetrics.agent.config.MetricsAgentConfig;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -17,18 +18,18 @@ final class HttpClientRecorder {
     private HttpClientRecorder() {}
 
     private static final class Holder {
-        static final HttpClientMetrics METRICS = create(AgentMetrics.config());
+        static final HttpClientMetrics METRICS = create(MetricsAgentRegistry.config());
     }
 
-    static HttpClientMetrics create(AgentConfig config) {
-        return new HttpClientMetrics(AgentMetrics.registry(), config.httpClientCapacity(), config.httpClientHosts());
+    static HttpClientMetrics create(MetricsAgentConfig config) {
+        return new HttpClientMetrics(MetricsAgentRegistry.registry(), config.httpClientCapacity(), config.httpClientHosts());
     }
 
     static Object start(HttpRequest request) {
         try {
             return Holder.METRICS.start(request.method(), hostOf(request), System.nanoTime());
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.HTTPCLIENT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HTTPCLIENT, t);
             return null;
         }
     }
@@ -39,7 +40,7 @@ final class HttpClientRecorder {
                 Holder.METRICS.headersArrived((HttpClientMetrics.Request) token);
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.HTTPCLIENT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HTTPCLIENT, t);
         }
     }
 
@@ -64,7 +65,7 @@ final class HttpClientRecorder {
                 complete(request, null, error);
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.HTTPCLIENT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HTTPCLIENT, t);
         }
     }
 
@@ -72,7 +73,7 @@ final class HttpClientRecorder {
         try {
             Holder.METRICS.finished(request, response, error, System.nanoTime());
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.HTTPCLIENT, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.HTTPCLIENT, t);
         }
     }
 

@@ -1,8 +1,7 @@
 package dev.yawlmetrics.agent.instrumentation;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.core.AgentLog;
-import dev.yawlmetrics.agent.metrics.SelfMetrics;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
 
@@ -33,6 +32,7 @@ public final class ClassLoadGate implements ClassFileTransformer {
     /** Internal names (slashes) of the target classes: all premain needs, no Byte Buddy involved. */
     private final Set<String> targetNames;
     private final List<InstrumentationModule> modules;
+    private final InstrumentationOutcomes outcomes;
     /** Target internal name -> the instrumentations that rewrite it; built on first use, off premain. */
     private volatile Map<String, List<Target>> targetsByInternalName;
     private final Object lock = new Object();
@@ -50,8 +50,9 @@ public final class ClassLoadGate implements ClassFileTransformer {
         }
     }
 
-    public ClassLoadGate(List<InstrumentationModule> modules) {
+    public ClassLoadGate(List<InstrumentationModule> modules, InstrumentationOutcomes outcomes) {
         this.modules = List.copyOf(modules);
+        this.outcomes = outcomes;
         Set<String> names = new HashSet<>();
         for (InstrumentationModule m : modules) {
             for (String name : m.targetClassNames()) {
@@ -113,7 +114,7 @@ public final class ClassLoadGate implements ClassFileTransformer {
         try {
             targets = targets().get(className);
         } catch (Throwable t) {
-            AgentLog.error("could not prepare the instrumentation of " + binaryName + "; it runs unchanged: " + t);
+            MetricsAgentLog.error("could not prepare the instrumentation of " + binaryName + "; it runs unchanged: " + t);
             return null;
         }
         if (targets == null) {
@@ -123,9 +124,9 @@ public final class ClassLoadGate implements ClassFileTransformer {
             return rewrite(binaryName, loader, classfileBuffer, targets, classBeingRedefined != null);
         } catch (Throwable t) {
             for (Target target : targets) {
-                SelfMetrics.countTransformationError(target.module);
+                outcomes.transformationError(target.module);
             }
-            AgentLog.error("could not instrument " + binaryName + "; it runs unchanged: " + t);
+            MetricsAgentLog.error("could not instrument " + binaryName + "; it runs unchanged: " + t);
             return null;
         }
     }
@@ -145,21 +146,21 @@ public final class ClassLoadGate implements ClassFileTransformer {
         for (Target target : targets) {
             if (!target.type.ready()) {
                 deferred = true;
-                AgentLog.debug(target.module.id() + ": " + binaryName + " loaded before the module was ready;"
+                MetricsAgentLog.debug(target.module.id() + ": " + binaryName + " loaded before the module was ready;"
                         + " it is instrumented by retransformation once the agent has started");
                 continue;
             }
             if (alreadyLoaded && target.type.addsMembers()) {
-                SelfMetrics.countSkipped(target.module);
-                AgentLog.warn(target.module.id() + ": left already-loaded " + binaryName + " unchanged: this instrumentation adds"
+                outcomes.skipped(target.module);
+                MetricsAgentLog.warn(target.module.id() + ": left already-loaded " + binaryName + " unchanged: this instrumentation adds"
                         + " fields to the class, which the JVM allows only when the class is first loaded (attach the agent"
                         + " with -javaagent at start-up)");
                 continue;
             }
             String drift = target.type.checkShape(type);
             if (drift != null) {
-                SelfMetrics.countSkipped(target.module);
-                AgentLog.warn(target.module.id() + ": left " + binaryName + " unchanged because its shape drifted ("
+                outcomes.skipped(target.module);
+                MetricsAgentLog.warn(target.module.id() + ": left " + binaryName + " unchanged because its shape drifted ("
                         + drift + "); yawl_metrics_agent_instrumentation_applied{instrumentation=\"" + target.module.id()
                         + "\"} stays 0 for this class");
                 continue;
@@ -176,16 +177,16 @@ public final class ClassLoadGate implements ClassFileTransformer {
         String unreachable = weaving.unreachableHook();
         if (unreachable != null) {
             for (Target target : applied) {
-                SelfMetrics.countSkipped(target.module);
+                outcomes.skipped(target.module);
             }
-            AgentLog.warn("left " + binaryName + " unchanged: its class loader (" + loader + ") does not see the agent's "
+            MetricsAgentLog.warn("left " + binaryName + " unchanged: its class loader (" + loader + ") does not see the agent's "
                     + unreachable + " (an isolated loader); no metrics for this class, the engine runs unchanged");
             return null;
         }
         byte[] out = write(reader, weaving);
         for (Target target : applied) {
-            SelfMetrics.markApplied(target.module);
-            AgentLog.info(target.module.id() + ": instrumented " + binaryName
+            outcomes.applied(target.module);
+            MetricsAgentLog.info(target.module.id() + ": instrumented " + binaryName
                     + (loader == null ? " (bootstrap class loader)" : " (loader " + loader.getClass().getName() + ")"));
         }
         return out;
@@ -224,7 +225,7 @@ public final class ClassLoadGate implements ClassFileTransformer {
                     MethodAdvice.Arg.enterValue(), MethodAdvice.Arg.thrown()));
             write(reader, weaving);
         } catch (Throwable t) {
-            AgentLog.debug("warm-up failed (harmless): " + t);
+            MetricsAgentLog.debug("warm-up failed (harmless): " + t);
         }
     }
 
@@ -278,7 +279,7 @@ public final class ClassLoadGate implements ClassFileTransformer {
             try {
                 inst.retransformClasses(c);
             } catch (Throwable t) {
-                AgentLog.error("could not retransform already-loaded " + c.getName() + "; it runs unchanged: " + t);
+                MetricsAgentLog.error("could not retransform already-loaded " + c.getName() + "; it runs unchanged: " + t);
             }
         }
     }

@@ -38,5 +38,5 @@ public interface InstrumentationModule {
      * Runs once on the agent's background start-up thread, after the registry exists. Modules
      * without type instrumentations mark themselves applied here when their work succeeded.
      */
-    default void onAgentStarted(AgentContext context) throws Exception {}
+    default void onAgentStarted(ModuleContext context) throws Exception {}
 }

@@ -1,11 +1,10 @@
 package dev.yawlmetrics.agent.jvm;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.core.AgentLog;
-import dev.yawlmetrics.agent.instrumentation.AgentContext;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
+import dev.yawlmetrics.agent.instrumentation.ModuleContext;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
 import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
-import dev.yawlmetrics.agent.metrics.SelfMetrics;
 
 import java.util.List;
 
@@ -28,16 +27,16 @@ public final class JvmInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public void onAgentStarted(AgentContext context) {
+    public void onAgentStarted(ModuleContext context) {
         if (bound != null) {
             return;
         }
         JvmMetrics metrics = new JvmMetrics();
         List<String> failures = metrics.bindTo(context.registry());
         for (String f : failures) {
-            AgentLog.warn("jvm: a JVM binder failed and its meters are missing: " + f);
+            MetricsAgentLog.warn("jvm: a JVM binder failed and its meters are missing: " + f);
         }
         bound = metrics;
-        SelfMetrics.markApplied(InstrumentationName.JVM);
+        context.outcomes().applied(InstrumentationName.JVM);
     }
 }

@@ -1,5 +1,7 @@
 package dev.yawlmetrics.agent.lifecycle;
 
+import dev.yawlmetrics.agent.targets.PartyAgentType;
+import dev.yawlmetrics.agent.targets.PartyAgentShape;
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
 import dev.yawlmetrics.agent.instrumentation.CallSiteRewriter;
@@ -29,7 +31,7 @@ public final class LifecycleInstrumentation implements InstrumentationModule {
 
     @Override
     public List<String> targetClassNames() {
-        return List.of(AgentShape.TARGET);
+        return List.of(PartyAgentShape.TARGET);
     }
 
     @Override
@@ -37,7 +39,7 @@ public final class LifecycleInstrumentation implements InstrumentationModule {
         return List.of(new AgentType());
     }
 
-    static final class AgentType extends TrackedAgentType {
+    static final class AgentType extends PartyAgentType {
         @Override
         protected ClassShape.Expect[] expectedMethods() {
             return new ClassShape.Expect[] {
@@ -47,8 +49,8 @@ public final class LifecycleInstrumentation implements InstrumentationModule {
 
         @Override
         public void transform(Weaving weaving) {
-            AgentShape.ensureTracked(weaving);
-            weaving.rewrite(AgentShape.CONSTRUCTOR, new ConstructorTracking())
+            PartyAgentShape.ensureTracked(weaving);
+            weaving.rewrite(PartyAgentShape.CONSTRUCTOR, new ConstructorTracking())
                     .rewrite(isInstanceMethod(), CallSiteRewriter.replace(AtomicReference.class.getName(), "set", "(Ljava/lang/Object;)V",
                             LifecycleRecorder.class, "set"))
                     .advise(named("stop").and(takesArguments(0)), MethodAdvice.builder()

@@ -1,5 +1,6 @@
 package dev.yawlmetrics.agent.lifecycle;
 
+import dev.yawlmetrics.agent.targets.TrackedPartyAgent;
 import dev.yawlmetrics.agent.metrics.Buckets;
 import dev.yawlmetrics.agent.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
@@ -19,6 +20,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class LifecycleMetrics {
     static final int MAX_STATES = 16;
     static final String STOPPED = "STOPPED";
+    /** The state start() sets first. */
+    static final String INITIALIZING = "INITIALIZING";
 
     private final MeterRegistry registry;
     private final Counter creations;
@@ -49,7 +52,7 @@ public final class LifecycleMetrics {
     }
 
     /** The constructor completed; {@code state} is what its AtomicReference holds (CREATED). */
-    public void created(TrackedAgent agent, Object state, long nowNanos) {
+    public void created(TrackedPartyAgent agent, Object state, long nowNanos) {
         agent.yawlMetrics$stateSince(nowNanos);
         creations.increment();
         int s = ordinal(state);
@@ -68,7 +71,7 @@ public final class LifecycleMetrics {
     }
 
     /** One {@code lifecycle.set(to)} that replaced {@code from}. */
-    public void transition(TrackedAgent agent, Object from, Object to, long nowNanos) {
+    public void transition(TrackedPartyAgent agent, Object from, Object to, long nowNanos) {
         int f = ordinal(from);
         int t = ordinal(to);
         if (f < 0 || t < 0) {
@@ -89,7 +92,9 @@ public final class LifecycleMetrics {
                 d.record((nowNanos - since) / 1_000_000.0);
             }
         }
-        if (STOPPED.equals(((Enum<?>) from).name())) {
+        // Only start() after a stop is a restart. The engine's shutdown hook calls stop() again on
+        // agents already stopped (STOPPED -> STOPPING -> STOPPED): that is not one.
+        if (STOPPED.equals(((Enum<?>) from).name()) && INITIALIZING.equals(((Enum<?>) to).name())) {
             restarts.increment();
         }
     }

@@ -1,7 +1,9 @@
 package dev.yawlmetrics.agent.lifecycle;
 
+import dev.yawlmetrics.agent.targets.TrackedPartyAgent;
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -14,19 +16,19 @@ public final class LifecycleRecorder {
     private LifecycleRecorder() {}
 
     private static final class Holder {
-        static final LifecycleMetrics METRICS = new LifecycleMetrics(AgentMetrics.registry());
+        static final LifecycleMetrics METRICS = new LifecycleMetrics(MetricsAgentRegistry.registry());
     }
 
     /** Before each RETURN of the constructor. */
     public static void created(Object agent) {
         try {
-            if (agent instanceof TrackedAgent) {
-                TrackedAgent a = (TrackedAgent) agent;
+            if (agent instanceof TrackedPartyAgent) {
+                TrackedPartyAgent a = (TrackedPartyAgent) agent;
                 AtomicReference<?> ref = a.yawlMetrics$lifecycle();
                 Holder.METRICS.created(a, ref == null ? null : ref.get(), System.nanoTime());
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.LIFECYCLE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.LIFECYCLE, t);
         }
     }
 
@@ -35,7 +37,7 @@ public final class LifecycleRecorder {
         try {
             Holder.METRICS.createFailed();
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.LIFECYCLE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.LIFECYCLE, t);
         }
     }
 
@@ -44,7 +46,7 @@ public final class LifecycleRecorder {
         try {
             Holder.METRICS.stopped();
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.LIFECYCLE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.LIFECYCLE, t);
         }
     }
 
@@ -56,10 +58,10 @@ public final class LifecycleRecorder {
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static void set(AtomicReference ref, Object value, Object self) {
-        TrackedAgent agent = null;
+        TrackedPartyAgent agent = null;
         try {
-            if (self instanceof TrackedAgent && ((TrackedAgent) self).yawlMetrics$lifecycle() == ref && ref != null) {
-                agent = (TrackedAgent) self;
+            if (self instanceof TrackedPartyAgent && ((TrackedPartyAgent) self).yawlMetrics$lifecycle() == ref && ref != null) {
+                agent = (TrackedPartyAgent) self;
             }
         } catch (Throwable t) {
             agent = null;
@@ -72,7 +74,7 @@ public final class LifecycleRecorder {
         try {
             Holder.METRICS.transition(agent, previous, value, System.nanoTime());
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.LIFECYCLE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.LIFECYCLE, t);
         }
     }
 }

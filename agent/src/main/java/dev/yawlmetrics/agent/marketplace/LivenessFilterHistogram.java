@@ -1,7 +1,8 @@
 package dev.yawlmetrics.agent.marketplace;
 
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 import dev.yawlmetrics.agent.metrics.LeanHistogram;
 import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
@@ -35,7 +36,7 @@ final class LivenessFilterHistogram implements Collector {
         this.bounds = sources.isEmpty() ? new double[0] : sources.get(0).bounds();
         List<String> names = new ArrayList<>();
         List<String> values = new ArrayList<>();
-        AgentMetrics.config().commonTags().forEach((k, v) -> {
+        MetricsAgentRegistry.config().commonTags().forEach((k, v) -> {
             names.add(k);
             values.add(v);
         });
@@ -53,7 +54,7 @@ final class LivenessFilterHistogram implements Collector {
         try {
             return merge();
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
             return null;
         }
     }

@@ -1,7 +1,8 @@
 package dev.yawlmetrics.agent.marketplace;
 
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 import dev.yawlmetrics.agent.metrics.Buckets;
 import dev.yawlmetrics.agent.metrics.LeanHistogram;
 import dev.yawlmetrics.agent.metrics.MetricNames;
@@ -106,7 +107,7 @@ public final class MarketplaceMetrics {
             try {
                 return read.applyAsDouble(i);
             } catch (Throwable t) {
-                AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
+                MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
                 return Double.NaN;
             }
         }).description(description).register(registry);

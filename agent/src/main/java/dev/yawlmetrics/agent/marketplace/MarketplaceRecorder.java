@@ -1,7 +1,8 @@
 package dev.yawlmetrics.agent.marketplace;
 
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.util.Collection;
 import java.util.Map;
@@ -17,7 +18,7 @@ public final class MarketplaceRecorder {
     private MarketplaceRecorder() {}
 
     private static final class Holder {
-        static final MarketplaceMetrics METRICS = new MarketplaceMetrics(AgentMetrics.registry());
+        static final MarketplaceMetrics METRICS = new MarketplaceMetrics(MetricsAgentRegistry.registry());
     }
 
     static MarketplaceMetrics metrics() {
@@ -32,7 +33,7 @@ public final class MarketplaceRecorder {
                 Holder.METRICS.recordQuery(MarketplaceQuery.ALL[query], elapsed);
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
         }
     }
 
@@ -47,7 +48,7 @@ public final class MarketplaceRecorder {
                 }
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
         }
     }
 
@@ -60,7 +61,7 @@ public final class MarketplaceRecorder {
                 Holder.METRICS.observeLiveCount(marketplace, ((Collection<?>) result).size());
             }
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
         }
     }
 
@@ -69,7 +70,7 @@ public final class MarketplaceRecorder {
         try {
             Holder.METRICS.track(marketplace);
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
         }
     }
 
@@ -81,7 +82,7 @@ public final class MarketplaceRecorder {
             m.countPublish(thrown == null);
             m.track(marketplace);
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
         }
     }
 
@@ -95,7 +96,7 @@ public final class MarketplaceRecorder {
             }
             m.track(marketplace);
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
         }
     }
 
@@ -106,7 +107,7 @@ public final class MarketplaceRecorder {
             m.recordIndexSync(IndexOperation.HEARTBEAT, elapsed);
             m.track(marketplace);
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
         }
     }
 
@@ -122,7 +123,7 @@ public final class MarketplaceRecorder {
         try {
             Holder.METRICS.countHeartbeat(result != null);
         } catch (Throwable t) {
-            AgentMetrics.recordingError(InstrumentationName.MARKETPLACE, t);
+            MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
         }
         return result;
     }

@@ -23,6 +23,11 @@ public final class Buckets {
         1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000, 300000, 600000
     };
 
+    /** jvm_gc_pause_seconds buckets, in seconds (a Micrometer Timer): 0.5 s is the design's p99 alert line. */
+    public static final double[] GC_PAUSE_SECONDS = {
+        0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10
+    };
+
     /**
      * Renewal lateness: {@link #LONG_MS} plus 15 s, half the engine's default lease TTL (30 s), the
      * HeartbeatRenewalLate threshold; without it the p99 would be interpolated between 10 s and 30 s.

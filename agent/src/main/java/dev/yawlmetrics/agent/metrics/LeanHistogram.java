@@ -1,6 +1,6 @@
 package dev.yawlmetrics.agent.metrics;
 
-import dev.yawlmetrics.agent.core.AgentLog;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.Collector;
@@ -84,13 +84,13 @@ public final class LeanHistogram {
      */
     public static LeanHistogram[] register(MeterRegistry registry, String micrometerName, String help, double[] bounds,
                                            String labelName, String... labelValues) {
-        AgentMetrics.failIfFaultInjected(micrometerName);
+        MetricsAgentRegistry.failIfFaultInjected(micrometerName);
         double[] sorted = bounds.clone();
         Arrays.sort(sorted);
         int n = labelName == null ? 1 : labelValues.length;
         LeanHistogram[] children = new LeanHistogram[n];
         List<Labels> labels = new ArrayList<>(n);
-        Map<String, String> common = AgentMetrics.config().commonTags();
+        Map<String, String> common = MetricsAgentRegistry.config().commonTags();
         for (int i = 0; i < n; i++) {
             children[i] = new LeanHistogram(sorted);
             List<String> names = new ArrayList<>(common.keySet());
@@ -105,7 +105,7 @@ public final class LeanHistogram {
             ((PrometheusMeterRegistry) registry).getPrometheusRegistry()
                     .register(new Family(micrometerName.replace('.', '_'), help, sorted, children, labels));
         } else {
-            AgentLog.debug(micrometerName + " not exported: registry " + registry.getClass().getSimpleName() + " is not Prometheus");
+            MetricsAgentLog.debug(micrometerName + " not exported: registry " + registry.getClass().getSimpleName() + " is not Prometheus");
         }
         return children;
     }

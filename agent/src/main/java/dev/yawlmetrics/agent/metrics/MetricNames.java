@@ -14,7 +14,9 @@ package dev.yawlmetrics.agent.metrics;
 public final class MetricNames {
     private MetricNames() {}
 
-    // --- the agent's own health -------------------------------------------------------------
+    // --- the Java agent's own health (yawl_metrics_agent_*) -----------------------------------
+    /** Every self-metric starts with this; YAWL's party agents' families are {@code yawl.agent.*}. */
+    public static final String SELF_PREFIX = "yawl.metrics.agent.";
     /** yawl_metrics_agent_info{version} = 1. */
     public static final String AGENT_INFO = "yawl.metrics.agent.info";
     /** yawl_metrics_agent_instrumentation_enabled{instrumentation} = 0|1, from configuration. */

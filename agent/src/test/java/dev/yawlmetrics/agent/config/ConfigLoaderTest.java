@@ -11,13 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConfigLoaderTest {
 
-    private static AgentConfig load(String args, Map<String, String> props, Map<String, String> env) {
+    private static MetricsAgentConfig load(String args, Map<String, String> props, Map<String, String> env) {
         return ConfigLoader.load(args, props, env);
     }
 
     @Test
     void defaultsWhenNothingIsSet() {
-        AgentConfig c = load(null, Map.of(), Map.of());
+        MetricsAgentConfig c = load(null, Map.of(), Map.of());
         assertTrue(c.enabled());
         assertEquals(9464, c.port());
         assertEquals("0.0.0.0", c.host());
@@ -35,7 +35,7 @@ class ConfigLoaderTest {
         Map<String, String> env = Map.of("YAWL_METRICS_PORT", "1111", "YAWL_METRICS_PATH", "/from-env",
                 "YAWL_METRICS_HOST", "10.0.0.1");
         Map<String, String> props = Map.of("yawl.metrics.port", "2222", "yawl.metrics.path", "/from-prop");
-        AgentConfig c = load("port=3333", props, env);
+        MetricsAgentConfig c = load("port=3333", props, env);
         assertEquals(3333, c.port(), "agent argument wins");
         assertEquals("/from-prop", c.path(), "system property beats environment");
         assertEquals("10.0.0.1", c.host(), "environment beats default");
@@ -44,7 +44,7 @@ class ConfigLoaderTest {
 
     @Test
     void instrumentationSwitchesFromEverySource() {
-        AgentConfig c = load("heartbeat.enabled=false,instrumentation.etcd.enabled=false",
+        MetricsAgentConfig c = load("heartbeat.enabled=false,instrumentation.etcd.enabled=false",
                 Map.of("yawl.instrumentation.jvm.enabled", "false"),
                 Map.of("YAWL_INSTRUMENTATION_HTTPCLIENT_ENABLED", "FALSE"));
         assertFalse(c.isEnabled(InstrumentationName.HEARTBEAT));
@@ -56,7 +56,7 @@ class ConfigLoaderTest {
 
     @Test
     void globalSwitchTurnsEverythingOff() {
-        AgentConfig c = load("enabled=false", Map.of(), Map.of());
+        MetricsAgentConfig c = load("enabled=false", Map.of(), Map.of());
         assertFalse(c.enabled());
         for (InstrumentationName n : InstrumentationName.values()) {
             assertFalse(c.isEnabled(n), n.id());
@@ -65,14 +65,14 @@ class ConfigLoaderTest {
 
     @Test
     void nonNumericPortFallsBackToDefaultWithOneClearSentence() {
-        AgentConfig c = load("port=abc", Map.of(), Map.of());
+        MetricsAgentConfig c = load("port=abc", Map.of(), Map.of());
         assertEquals(9464, c.port());
         assertEquals(List.of("agent argument port='abc' is not a number; using 9464"), c.problems());
     }
 
     @Test
     void portOutOfRangeFallsBackToDefault() {
-        AgentConfig c = load(null, Map.of("yawl.metrics.port", "70000"), Map.of());
+        MetricsAgentConfig c = load(null, Map.of("yawl.metrics.port", "70000"), Map.of());
         assertEquals(9464, c.port());
         assertEquals(List.of("system property yawl.metrics.port='70000' is out of range 0..65535; using 9464"), c.problems());
         assertEquals(9464, load(null, Map.of(), Map.of("YAWL_METRICS_PORT", "-1")).port());
@@ -80,14 +80,14 @@ class ConfigLoaderTest {
 
     @Test
     void portZeroMeansEphemeralAndIsAccepted() {
-        AgentConfig c = load("port=0", Map.of(), Map.of());
+        MetricsAgentConfig c = load("port=0", Map.of(), Map.of());
         assertEquals(0, c.port());
         assertEquals(List.of(), c.problems());
     }
 
     @Test
     void unknownInstrumentationIsNamedWithTheKnownOnes() {
-        AgentConfig c = load("heartbeats.enabled=true", Map.of("yawl.instrumentation.kafka.enabled", "true"),
+        MetricsAgentConfig c = load("heartbeats.enabled=true", Map.of("yawl.instrumentation.kafka.enabled", "true"),
                 Map.of("YAWL_INSTRUMENTATION_GRPC_ENABLED", "true"));
         assertEquals(3, c.problems().size(), c.problems().toString());
         assertTrue(c.problems().contains("environment variable YAWL_INSTRUMENTATION_GRPC_ENABLED names unknown instrumentation 'grpc' (known: "
@@ -98,7 +98,7 @@ class ConfigLoaderTest {
 
     @Test
     void malformedAgentArgumentsAreReportedAndTheRestStillApplies() {
-        AgentConfig c = load("port=1234,,garbage,=5,path=/m", Map.of(), Map.of());
+        MetricsAgentConfig c = load("port=1234,,garbage,=5,path=/m", Map.of(), Map.of());
         assertEquals(1234, c.port());
         assertEquals("/m", c.path());
         assertEquals(List.of(
@@ -108,7 +108,7 @@ class ConfigLoaderTest {
 
     @Test
     void unknownSettingIsReported() {
-        AgentConfig c = load("colour=blue", Map.of("yawl.metrics.prot", "1"), Map.of("YAWL_METRICS_PROT", "1"));
+        MetricsAgentConfig c = load("colour=blue", Map.of("yawl.metrics.prot", "1"), Map.of("YAWL_METRICS_PROT", "1"));
         assertEquals(List.of("environment variable YAWL_METRICS_PROT is not a setting of this agent; ignored",
                 "system property yawl.metrics.prot is not a setting of this agent; ignored",
                 "agent argument colour is not a setting of this agent; ignored"), c.problems());
@@ -116,7 +116,7 @@ class ConfigLoaderTest {
 
     @Test
     void badBooleanKeepsTheDefault() {
-        AgentConfig c = load("marketplace.enabled=nope", Map.of(), Map.of());
+        MetricsAgentConfig c = load("marketplace.enabled=nope", Map.of(), Map.of());
         assertTrue(c.isEnabled(InstrumentationName.MARKETPLACE));
         assertEquals(List.of("agent argument marketplace.enabled='nope' is not true or false; using true"), c.problems());
     }
@@ -131,7 +131,7 @@ class ConfigLoaderTest {
 
     @Test
     void commonTagsParsedValidatedAndReservedNamesRefused() {
-        AgentConfig c = load("tags=cluster=prod;pod=engine-0;le=1;9bad=x;novalue", Map.of(), Map.of());
+        MetricsAgentConfig c = load("tags=cluster=prod;pod=engine-0;le=1;9bad=x;novalue", Map.of(), Map.of());
         assertEquals(Map.of("cluster", "prod", "pod", "engine-0"), c.commonTags());
         assertEquals(3, c.problems().size(), c.problems().toString());
         assertTrue(c.problems().get(0).contains("tag name 'le' is reserved"));
@@ -144,12 +144,26 @@ class ConfigLoaderTest {
 
     @Test
     void httpClientSettings() {
-        AgentConfig c = load(null, Map.of("yawl.instrumentation.httpclient.capacity", "50",
+        MetricsAgentConfig c = load(null, Map.of("yawl.instrumentation.httpclient.capacity", "50",
                 "yawl.instrumentation.httpclient.hosts", "etcd.local; Engine.Local"), Map.of());
         assertEquals(50, c.httpClientCapacity());
         assertEquals(List.of("etcd.local", "engine.local"), c.httpClientHosts());
         assertEquals(256, load("httpclient.capacity=0", Map.of(), Map.of()).httpClientCapacity());
         assertEquals(16, load("http.threads=16", Map.of(), Map.of()).httpThreads());
         assertEquals(2, load("http.threads=17", Map.of(), Map.of()).httpThreads());
+    }
+
+    /** The debug switches are settings like any other: every source, and a bad value is reported. */
+    @Test
+    void debugSwitchesGoThroughTheSamePath() {
+        assertFalse(load(null, Map.of(), Map.of()).debug());
+        assertTrue(load("debug=true", Map.of(), Map.of()).debug(), "agent argument");
+        assertTrue(load(null, Map.of(), Map.of("YAWL_METRICS_DEBUG", "true")).debug(), "environment");
+        assertTrue(load(null, Map.of("yawl.metrics.debug", "true"), Map.of()).debug(), "system property");
+        assertTrue(load(null, Map.of(), Map.of("YAWL_METRICS_DEBUG_FAIL_RECORDING", "true")).failRecording());
+        assertTrue(load("debug.fail-recording=true", Map.of(), Map.of()).failRecording());
+        MetricsAgentConfig bad = load("debug=yes", Map.of(), Map.of());
+        assertFalse(bad.debug());
+        assertEquals(List.of("agent argument debug='yes' is not true or false; using false"), bad.problems());
     }
 }

@@ -1,7 +1,7 @@
 package dev.yawlmetrics.agent.discovery;
 
 import dev.yawlmetrics.agent.lifecycle.FakeAgent;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DiscoveryMetricsTest {
-    private final PrometheusMeterRegistry registry = AgentMetrics.newRegistry(Map.of());
+    private final PrometheusMeterRegistry registry = MetricsAgentRegistry.newRegistry(Map.of());
     private final DiscoveryMetrics metrics = new DiscoveryMetrics(registry);
     private final BackoffAggregates agg = metrics.aggregates();
 

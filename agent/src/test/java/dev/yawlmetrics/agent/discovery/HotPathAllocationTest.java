@@ -3,7 +3,7 @@ package dev.yawlmetrics.agent.discovery;
 import dev.yawlmetrics.agent.lifecycle.FakeAgent;
 import dev.yawlmetrics.agent.lifecycle.FakeAgent.State;
 import dev.yawlmetrics.agent.lifecycle.LifecycleMetrics;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +18,7 @@ class HotPathAllocationTest {
 
     @Test
     void transitionsAndCyclesDoNotAllocate() {
-        PrometheusMeterRegistry registry = AgentMetrics.newRegistry(Map.of());
+        PrometheusMeterRegistry registry = MetricsAgentRegistry.newRegistry(Map.of());
         LifecycleMetrics lifecycle = new LifecycleMetrics(registry);
         DiscoveryMetrics discovery = new DiscoveryMetrics(registry);
         FakeAgent agent = new FakeAgent(50);

@@ -1,5 +1,6 @@
 package dev.yawlmetrics.agent.endpoint;
 
+import dev.yawlmetrics.agent.metrics.EndpointStats;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

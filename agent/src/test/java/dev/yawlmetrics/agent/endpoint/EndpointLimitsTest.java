@@ -1,8 +1,9 @@
 package dev.yawlmetrics.agent.endpoint;
 
-import dev.yawlmetrics.agent.config.AgentConfig;
+import dev.yawlmetrics.agent.metrics.EndpointStats;
+import dev.yawlmetrics.agent.config.MetricsAgentConfig;
 import dev.yawlmetrics.agent.config.ConfigLoader;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +51,7 @@ class EndpointLimitsTest {
     }
 
     private MetricsEndpoint start(PrometheusMeterRegistry registry, String args, EndpointServer.Limits limits) {
-        AgentConfig config = ConfigLoader.load("port=0,host=127.0.0.1" + args, Map.of(), Map.of());
+        MetricsAgentConfig config = ConfigLoader.load("port=0,host=127.0.0.1" + args, Map.of(), Map.of());
         endpoint = MetricsEndpoint.start(config, registry, limits);
         return endpoint;
     }
@@ -93,7 +94,7 @@ class EndpointLimitsTest {
 
     @Test
     void idleKeepAliveConnectionIsClosedAtTheIdleDeadline() throws Exception {
-        start(AgentMetrics.newRegistry(Map.of()), "", small());
+        start(MetricsAgentRegistry.newRegistry(Map.of()), "", small());
         Socket s = connect();
         send(s, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
         assertTrue(answer(s).contains("Connection: keep-alive"));
@@ -105,7 +106,7 @@ class EndpointLimitsTest {
 
     @Test
     void onlyLimitedIdleKeepAliveConnections() throws Exception {
-        start(AgentMetrics.newRegistry(Map.of()), "", small());
+        start(MetricsAgentRegistry.newRegistry(Map.of()), "", small());
         Socket a = connect();
         send(a, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
         assertTrue(answer(a).contains("Connection: keep-alive"));
@@ -116,7 +117,7 @@ class EndpointLimitsTest {
 
     @Test
     void whenEverySlotIsTakenByFreshConnectionsTheNewcomerGets503() throws Exception {
-        start(AgentMetrics.newRegistry(Map.of()), "", small());
+        start(MetricsAgentRegistry.newRegistry(Map.of()), "", small());
         for (int i = 0; i < 4; i++) {
             send(connect(), "GET / HTTP/1.1\r\n");
         }
@@ -134,7 +135,7 @@ class EndpointLimitsTest {
         EndpointServer.Limits limits = small();
         limits.evictableAfterMillis = 100;
         limits.headMillis = 30_000;
-        start(AgentMetrics.newRegistry(Map.of()), "", limits);
+        start(MetricsAgentRegistry.newRegistry(Map.of()), "", limits);
         List<Socket> slow = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             Socket s = connect();
@@ -150,7 +151,7 @@ class EndpointLimitsTest {
 
     @Test
     void aClientThatNeverReadsIsClosedAtTheWriteDeadline() throws Exception {
-        PrometheusMeterRegistry registry = AgentMetrics.newRegistry(Map.of());
+        PrometheusMeterRegistry registry = MetricsAgentRegistry.newRegistry(Map.of());
         String longName = "x".repeat(200);
         for (int i = 0; i < 20_000; i++) {
             Gauge.builder("big.gauge", () -> 1).tag("n", longName + i).register(registry);
@@ -171,7 +172,7 @@ class EndpointLimitsTest {
 
     @Test
     void scrapeBeyondTheWorkerCountGets503WithRetryAfterAtOnce() throws Exception {
-        PrometheusMeterRegistry registry = AgentMetrics.newRegistry(Map.of());
+        PrometheusMeterRegistry registry = MetricsAgentRegistry.newRegistry(Map.of());
         Gauge.builder("slow.gauge", () -> {
             try {
                 Thread.sleep(1500);

@@ -1,6 +1,7 @@
 package dev.yawlmetrics.agent.etcd;
 
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.targets.EtcdOutcome;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,7 @@ class EtcdMetricsTest {
 
     @Test
     void exportedNamesLabelsAndBuckets() {
-        PrometheusMeterRegistry registry = AgentMetrics.newRegistry(Map.of());
+        PrometheusMeterRegistry registry = MetricsAgentRegistry.newRegistry(Map.of());
         EtcdMetrics metrics = new EtcdMetrics(registry);
         metrics.record(EtcdQueryType.HEARTBEAT, EtcdOutcome.SUCCESS, 3_000_000);
         metrics.record(EtcdQueryType.HEARTBEAT, EtcdOutcome.TIMEOUT, 150_000_000);

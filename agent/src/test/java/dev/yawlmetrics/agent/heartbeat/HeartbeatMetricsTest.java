@@ -1,7 +1,7 @@
 package dev.yawlmetrics.agent.heartbeat;
 
-import dev.yawlmetrics.agent.etcd.EtcdOutcome;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.targets.EtcdOutcome;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +20,7 @@ class HeartbeatMetricsTest {
 
     @Test
     void exportedNamesAndValues() {
-        PrometheusMeterRegistry registry = AgentMetrics.newRegistry(Map.of());
+        PrometheusMeterRegistry registry = MetricsAgentRegistry.newRegistry(Map.of());
         ExecutorTracker executors = new ExecutorTracker();
         HeartbeatMetrics metrics = new HeartbeatMetrics(registry, executors);
         metrics.recordRenewal(EtcdOutcome.SUCCESS, 4_000_000, 0, false);

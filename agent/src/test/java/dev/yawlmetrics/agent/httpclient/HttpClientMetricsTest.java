@@ -1,6 +1,6 @@
 package dev.yawlmetrics.agent.httpclient;
 
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HttpClientMetricsTest {
-    private final PrometheusMeterRegistry registry = AgentMetrics.newRegistry(Map.of());
+    private final PrometheusMeterRegistry registry = MetricsAgentRegistry.newRegistry(Map.of());
 
     @Test
     void lifecycleOfOneRequestMovesBothGaugesAndCountsOnce() {

@@ -1,7 +1,6 @@
 package dev.yawlmetrics.agent.instrumentation;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.metrics.SelfMetrics;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -39,7 +38,13 @@ class ClassLoadGateReadyTest {
             public InstrumentationName name() { return name; }
             public List<TypeInstrumentation> typeInstrumentations() { return List.of(type); }
         };
-        ClassLoadGate gate = new ClassLoadGate(List.of(module));
+        java.util.Set<InstrumentationName> applied = new java.util.HashSet<>();
+        java.util.Set<InstrumentationName> skipped = new java.util.HashSet<>();
+        ClassLoadGate gate = new ClassLoadGate(List.of(module), new InstrumentationOutcomes() {
+            public void applied(InstrumentationName n) { applied.add(n); }
+            public void skipped(InstrumentationName n) { skipped.add(n); }
+            public void transformationError(InstrumentationName n) { throw new AssertionError(n); }
+        });
         String internal = Target.class.getName().replace('.', '/');
         byte[] bytes;
         try (InputStream in = Target.class.getClassLoader().getResourceAsStream(internal + ".class")) {
@@ -49,10 +54,11 @@ class ClassLoadGateReadyTest {
 
         ready = false;
         assertNull(gate.transform(loader, internal, null, null, bytes));
-        assertFalse(SelfMetrics.isApplied(name));
+        assertFalse(applied.contains(name));
+        assertFalse(skipped.contains(name), "not ready is not skipped");
 
         ready = true;
         assertNotNull(gate.transform(loader, internal, Target.class, null, bytes));
-        assertTrue(SelfMetrics.isApplied(name));
+        assertTrue(applied.contains(name));
     }
 }

@@ -48,7 +48,7 @@ class ClassLoadGateRetransformTest {
                 });
             }
         };
-        ClassLoadGate gate = new ClassLoadGate(List.of(module));
+        ClassLoadGate gate = new ClassLoadGate(List.of(module), InstrumentationOutcomes.NONE);
         String internal = Target.class.getName().replace('.', '/');
         byte[] bytes;
         try (InputStream in = Target.class.getResourceAsStream("/" + internal + ".class")) {

@@ -1,6 +1,6 @@
 package dev.yawlmetrics.agent.jvm;
 
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JvmMetricsTest {
     @Test
     void gcPauseIsAHistogramWithTheAlertBucket() {
-        PrometheusMeterRegistry registry = AgentMetrics.newRegistry(Map.of());
+        PrometheusMeterRegistry registry = MetricsAgentRegistry.newRegistry(Map.of());
         Timer.builder("jvm.gc.pause").tag("gc", "ZGC Minor Pauses").register(registry).record(Duration.ofMillis(300));
         String text = registry.scrape();
         assertTrue(text.contains("# TYPE jvm_gc_pause_seconds histogram"), text);
@@ -23,14 +23,14 @@ class JvmMetricsTest {
 
     @Test
     void otherTimersKeepTheirDefaults() {
-        PrometheusMeterRegistry registry = AgentMetrics.newRegistry(Map.of());
+        PrometheusMeterRegistry registry = MetricsAgentRegistry.newRegistry(Map.of());
         Timer.builder("jvm.gc.concurrent.phase.time").register(registry).record(Duration.ofMillis(3));
         assertTrue(!registry.scrape().contains("jvm_gc_concurrent_phase_time_seconds_bucket"), registry.scrape());
     }
 
     @Test
     void bindersBindUnderStandardNames() {
-        PrometheusMeterRegistry registry = AgentMetrics.newRegistry(Map.of());
+        PrometheusMeterRegistry registry = MetricsAgentRegistry.newRegistry(Map.of());
         try (JvmMetrics jvm = new JvmMetrics()) {
             assertTrue(jvm.bindTo(registry).isEmpty());
             String text = registry.scrape();

@@ -1,9 +1,10 @@
 package dev.yawlmetrics.agent.lifecycle;
 
+import dev.yawlmetrics.agent.targets.TrackedPartyAgent;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** What the load-time rewrite gives GenericPartyAgent, as plain Java for unit tests. */
-public class FakeAgent implements TrackedAgent {
+public class FakeAgent implements TrackedPartyAgent {
     public enum State { CREATED, INITIALIZING, DISCOVERING, REASONING, ACTING, REPORTING, STOPPING, STOPPED, FAILED }
 
     public final AtomicReference<State> lifecycle = new AtomicReference<>(State.CREATED);

@@ -1,7 +1,7 @@
 package dev.yawlmetrics.agent.lifecycle;
 
 import dev.yawlmetrics.agent.lifecycle.FakeAgent.State;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LifecycleMetricsTest {
-    private final PrometheusMeterRegistry registry = AgentMetrics.newRegistry(Map.of());
+    private final PrometheusMeterRegistry registry = MetricsAgentRegistry.newRegistry(Map.of());
     private final LifecycleMetrics metrics = new LifecycleMetrics(registry);
 
     @Test
@@ -56,5 +56,21 @@ class LifecycleMetricsTest {
         String text = registry.scrape();
         assertTrue(text.contains("yawl_agent_reconnect_count_total{reason=\"discovery_restart\"} 1.0"), text);
         assertTrue(text.contains("yawl_agent_reconnect_count_total{reason=\"heartbeat_miss\"} 1.0"), text);
+    }
+
+    /** The engine's shutdown hook stops agents that are already stopped: no restart, however often. */
+    @Test
+    void aDoubleStopIsNotARestartOnlyStartAfterStopIs() {
+        FakeAgent a = new FakeAgent(5);
+        metrics.created(a, State.CREATED, 1L);
+        metrics.transition(a, State.CREATED, State.INITIALIZING, 2L);
+        metrics.transition(a, State.INITIALIZING, State.DISCOVERING, 3L);
+        metrics.transition(a, State.DISCOVERING, State.STOPPING, 4L);
+        metrics.transition(a, State.STOPPING, State.STOPPED, 5L);
+        metrics.transition(a, State.STOPPED, State.STOPPING, 6L); // stop() again
+        metrics.transition(a, State.STOPPING, State.STOPPED, 7L);
+        assertTrue(registry.scrape().contains("yawl_agent_reconnect_count_total{reason=\"discovery_restart\"} 0.0"), registry.scrape());
+        metrics.transition(a, State.STOPPED, State.INITIALIZING, 8L); // start()
+        assertTrue(registry.scrape().contains("yawl_agent_reconnect_count_total{reason=\"discovery_restart\"} 1.0"), registry.scrape());
     }
 }

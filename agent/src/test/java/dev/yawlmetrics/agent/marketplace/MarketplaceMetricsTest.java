@@ -1,6 +1,6 @@
 package dev.yawlmetrics.agent.marketplace;
 
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +42,7 @@ class MarketplaceMetricsTest {
 
     @Test
     void exportedNamesAreExactlyTheIssueNames() {
-        PrometheusMeterRegistry registry = AgentMetrics.newRegistry(Map.of());
+        PrometheusMeterRegistry registry = MetricsAgentRegistry.newRegistry(Map.of());
         MarketplaceMetrics m = new MarketplaceMetrics(registry);
         FakeMarketplace market = new FakeMarketplace();
         market.size = 4;
@@ -99,7 +99,7 @@ class MarketplaceMetricsTest {
 
     @Test
     void bucketsAreIntegerMillisecondsBecauseMicrometerCeilsRecordedValues() {
-        PrometheusMeterRegistry registry = AgentMetrics.newRegistry(Map.of());
+        PrometheusMeterRegistry registry = MetricsAgentRegistry.newRegistry(Map.of());
         MarketplaceMetrics m = new MarketplaceMetrics(registry);
         m.recordQuery(MarketplaceQuery.BY_ID, 2_200_000); // 2.2 ms
         String text = registry.scrape();

@@ -13,7 +13,7 @@ class LeanHistogramTest {
 
     @Test
     void exportsAClassicHistogramWithExactInclusiveBuckets() throws Exception {
-        PrometheusMeterRegistry registry = AgentMetrics.newRegistry(Map.of());
+        PrometheusMeterRegistry registry = MetricsAgentRegistry.newRegistry(Map.of());
         LeanHistogram[] h = LeanHistogram.register(registry, "yawl.test.latency_ms", "test", new double[] {10, 1, 100},
                 "query_type", "a", "b");
         h[0].record(0.3);   // <= 1

@@ -21,7 +21,7 @@ class MetricNamesTest {
 
     @Test
     void everyNameSurvivesPrometheusNaming() throws Exception {
-        PrometheusMeterRegistry r = AgentMetrics.newRegistry(Map.of());
+        PrometheusMeterRegistry r = MetricsAgentRegistry.newRegistry(Map.of());
         StringBuilder expectations = new StringBuilder();
         for (Field f : MetricNames.class.getFields()) {
             if (!Modifier.isStatic(f.getModifiers()) || f.getType() != String.class) {

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A minimal etcd stand-in on loopback that answers every v3 JSON call with 200 "{}": enough for
- * EtcdAgentRegistryClient's puts, deletes and ranges. (EtcdRegistryHost in instrumentation-tests
+ * EtcdAgentRegistryClient's puts, deletes and ranges. (EtcdRegistryHost in engine-fixtures
  * has a similar one, package-private there.)
  */
 public final class LoopbackEtcd implements AutoCloseable {

@@ -35,7 +35,7 @@ class EndpointTest {
     @Test
     void ephemeralPortIsChosenAndLogged() {
         assertTrue(jvm.port() > 0);
-        assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("listening on http://127.0.0.1:" + jvm.port() + "/prom")
+        assertTrue(jvm.agentLogShows(l -> l.contains("listening on http://127.0.0.1:" + jvm.port() + "/prom")
                 && l.contains("ephemeral")), jvm.describe());
     }
 

@@ -33,7 +33,7 @@ class HostSafetyTest {
             String answer = jvm.command("market-child-first 4");
             assertTrue(answer.startsWith("webapp found=3 npe=NullPointerException:namespace"), answer);
             assertEquals(5.0, jvm.scrape().value("yawl_marketplace_query_latency_ms_count", "query", "namespace"));
-            assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("instrumented") && l.contains("ChildFirstClassLoader")),
+            assertTrue(jvm.agentLogShows(l -> l.contains("instrumented") && l.contains("ChildFirstClassLoader")),
                     jvm.describe());
         }
     }
@@ -48,7 +48,7 @@ class HostSafetyTest {
             String expected = plain.command("market-isolated 3");
             assertEquals("isolated found=3 npe=NullPointerException:namespace", expected);
             assertEquals(expected, jvm.command("market-isolated 3"));
-            assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("AgentMarketplace unchanged") && l.contains("URLClassLoader")
+            assertTrue(jvm.agentLogShows(l -> l.contains("AgentMarketplace unchanged") && l.contains("URLClassLoader")
                     && l.contains("does not see the agent's")), jvm.describe());
             assertTrue(jvm.scrape().value("yawl_metrics_agent_instrumentation_skipped_total", "instrumentation", "marketplace") >= 1);
         }

@@ -26,7 +26,7 @@ class ShapeDriftTest {
         Files.createDirectories(src.getParent());
         // Same class, but liveCount() was renamed to countLive() in this imagined engine release.
         String original = Files.readString(Path.of(System.getProperty("user.dir"),
-                "src/main/java/org/yawlfoundation/yawl/integration/autonomous/marketplace/AgentMarketplace.java"));
+                "../engine-fixtures/src/main/java/org/yawlfoundation/yawl/integration/autonomous/marketplace/AgentMarketplace.java"));
         String drifted = original.replace("public long liveCount()", "public long countLive()");
         assertTrue(!drifted.equals(original), "fixture no longer has liveCount(); update this test");
         Files.writeString(src, drifted);
@@ -44,7 +44,7 @@ class ShapeDriftTest {
             assertEquals(1.0, s.value("yawl_metrics_agent_instrumentation_skipped_total", "instrumentation", "marketplace"));
             assertEquals(0.0, s.value("yawl_metrics_agent_transformation_errors_total", "instrumentation", "marketplace"));
             assertTrue(s.find("yawl_marketplace_query_latency_ms_count").isEmpty(), "nothing half-instrumented");
-            assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("marketplace: left org.yawlfoundation.yawl.integration"
+            assertTrue(jvm.agentLogShows(l -> l.contains("marketplace: left org.yawlfoundation.yawl.integration"
                     + ".autonomous.marketplace.AgentMarketplace unchanged because its shape drifted (method(s) not found: public liveCount(..))")),
                     jvm.describe());
         }

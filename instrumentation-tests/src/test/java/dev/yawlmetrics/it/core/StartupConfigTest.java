@@ -99,7 +99,7 @@ class StartupConfigTest {
         try (AgentJvm jvm = AgentJvm.builder(CoreHost.class).agentArgs("enabled=false,host=127.0.0.1,port=" + port).start()) {
             jvm.awaitStdout("HOST READY"::equals, Duration.ofSeconds(30));
             jvm.command("market 1");
-            assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("disabled by yawl.metrics.enabled=false")), jvm.describe());
+            assertTrue(jvm.agentLogShows(l -> l.contains("disabled by yawl.metrics.enabled=false")), jvm.describe());
             assertTrue(jvm.agentLog().stream().noneMatch(l -> l.contains(": instrumented ")), jvm.describe());
             try (ServerSocket free = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
                 assertEquals(port, free.getLocalPort(), "the agent must not have opened its port");

@@ -27,28 +27,24 @@ final class Registry {
     }
 
     static Scrape await(AgentJvm jvm, Duration timeout, String what, Predicate<Scrape> condition) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Scrape s = jvm.scrape();
-        while (!condition.test(s)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + "; last scrape:\n" + s.text()
-                        + "\n" + jvm.describe());
-            }
-            Thread.sleep(100);
-            s = jvm.scrape();
-        }
-        return s;
+        return jvm.scrapeUntil(what, timeout, condition);
     }
 
-    /** After renewals were cancelled: waits until the counters stop moving (a running renewal finished). */
+    /**
+     * After renewals were cancelled: waits until the counters stop moving (a running renewal
+     * finished) and agree with each other: every renewal counted as a task has its outcome, its
+     * latency and its etcd put recorded (they are recorded one after the other).
+     */
     static Scrape settle(AgentJvm jvm) throws Exception {
         Scrape before = jvm.scrape();
         for (int i = 0; i < 50; i++) {
             Thread.sleep(300);
             Scrape after = jvm.scrape();
-            if (after.value(TASKS) == before.value(TASKS)
+            double tasks = after.value(TASKS);
+            if (tasks == before.value(TASKS)
                     && after.value(ETCD_LATENCY + "_count", "query_type", "heartbeat")
-                    == before.value(ETCD_LATENCY + "_count", "query_type", "heartbeat")) {
+                    == before.value(ETCD_LATENCY + "_count", "query_type", "heartbeat")
+                    && after.sum(RENEWALS) == tasks && after.value(LATENCY + "_count") == tasks) {
                 return after;
             }
             before = after;

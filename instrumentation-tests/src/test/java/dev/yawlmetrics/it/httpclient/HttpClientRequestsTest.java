@@ -38,7 +38,11 @@ class HttpClientRequestsTest {
             assertEquals("HttpConnectTimeoutException=1", jvm.command("send sync platform blackhole 1"));
             assertEquals("status=200", jvm.command("post"));
 
-            Scrape s = jvm.scrape();
+            // A caller may see its answer a moment before the agent's callback has counted it.
+            Scrape s = jvm.scrapeUntil("16 requests counted, none in flight", TEN_S,
+                    x -> x.sum(SENT) == 16.0 && x.value("yawl_http_client_request_latency_ms_count") == 16.0
+                            && x.value("yawl_http_client_connections_active") == 0.0
+                            && x.value("yawl_http_client_connections_pending") == 0.0);
             assertEquals(5.0, s.value(SENT, "method", "GET", "status_class", "2xx"), s.text());
             assertEquals(3.0, s.value(SENT, "method", "GET", "status_class", "5xx"));
             assertEquals(7.0, s.value(SENT, "method", "GET", "status_class", "none"));
@@ -57,7 +61,7 @@ class HttpClientRequestsTest {
             assertEquals(0.0, s.value("yawl_http_client_pool_utilization_percent"));
             assertEquals(1.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "httpclient"));
             assertEquals(0.0, s.value("yawl_metrics_agent_recording_errors_total", "instrumentation", "httpclient"));
-            assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("httpclient: instrumented jdk.internal.net.http.HttpClientImpl")),
+            assertTrue(jvm.agentLogShows(l -> l.contains("httpclient: instrumented jdk.internal.net.http.HttpClientImpl")),
                     jvm.describe());
             assertNoJvmWarnings(jvm);
         }
@@ -69,16 +73,22 @@ class HttpClientRequestsTest {
                 .sysProp("yawl.instrumentation.httpclient.capacity", "8").start().awaitReady()) {
             // Four requests to /hang (3 s) without a timeout, left running in the background.
             assertEquals("started=4", jvm.command("background 4"));
-            Scrape during = awaitValue(jvm, "yawl_http_client_connections_active", 4.0);
+            Scrape during = jvm.scrapeUntil("4 requests in flight", TEN_S,
+                    x -> x.value("yawl_http_client_connections_active") == 4.0 && x.value("yawl_http_client_connections_pending") == 4.0
+                            && x.value("yawl_http_client_pool_utilization_percent") == 50.0);
             assertEquals(50.0, during.value("yawl_http_client_pool_utilization_percent"), during.text());
             assertEquals(4.0, during.value("yawl_http_client_connections_pending"), during.text());
 
             assertEquals("cancelled=3", jvm.command("cancel 3"));
             // Cancelling the caller's future ends the request for the metrics at once.
-            Scrape cancelled = awaitValue(jvm, "yawl_http_client_connections_active", 1.0);
+            Scrape cancelled = jvm.scrapeUntil("3 requests cancelled and counted", TEN_S,
+                    x -> x.value("yawl_http_client_connections_active") == 1.0
+                            && x.value(SENT, "method", "GET", "status_class", "none") == 3.0);
             assertEquals(3.0, cancelled.value(SENT, "method", "GET", "status_class", "none"), cancelled.text());
             // The one left running completes with its 200 after 3 s.
-            Scrape after = awaitValue(jvm, "yawl_http_client_connections_active", 0.0);
+            Scrape after = jvm.scrapeUntil("the last request completed and counted", TEN_S,
+                    x -> x.value("yawl_http_client_connections_active") == 0.0 && x.value("yawl_http_client_connections_pending") == 0.0
+                            && x.sum(SENT) == 4.0);
             assertEquals(0.0, after.value("yawl_http_client_connections_pending"));
             assertEquals(4.0, after.sum(SENT), after.text());
             assertEquals(1.0, after.value(SENT, "method", "GET", "status_class", "2xx"));
@@ -92,7 +102,8 @@ class HttpClientRequestsTest {
                 .sysProp("yawl.instrumentation.httpclient.hosts", "127.0.0.1").start().awaitReady()) {
             jvm.command("send sync platform fast 2");
             jvm.command("send sync platform localhost 1");
-            Scrape s = jvm.scrape();
+            Scrape s = jvm.scrapeUntil("3 requests counted", TEN_S,
+                    x -> x.sum(SENT) == 3.0 && x.value("yawl_http_client_connections_active") == 0.0);
             assertEquals(2.0, s.value(SENT, "host", "127.0.0.1", "status_class", "2xx"), s.text());
             // "localhost" is not on the list (whether it answers over ::1 or 127.0.0.1).
             assertEquals(1.0, s.sum(SENT, "host", "other"), s.text());
@@ -117,7 +128,8 @@ class HttpClientRequestsTest {
                     < jvm.stderr().stream().filter(l -> l.contains("starting on Java")).findFirst().map(jvm.stderr()::indexOf).orElse(-1),
                     "the preload agent did not run first:\n" + jvm.describe());
             assertEquals("200=3", jvm.command("send async virtual fast 3"));
-            Scrape s = jvm.scrape();
+            Scrape s = jvm.scrapeUntil("3 requests counted", TEN_S,
+                    x -> x.sum(SENT) == 3.0 && x.value("yawl_http_client_connections_active") == 0.0);
             assertEquals(3.0, s.value(SENT, "method", "GET", "status_class", "2xx"), s.text());
             assertEquals(0.0, s.value("yawl_http_client_connections_active"));
             assertNoJvmWarnings(jvm);
@@ -155,14 +167,9 @@ class HttpClientRequestsTest {
         assertTrue(bad.isEmpty(), "JVM warnings on stderr: " + bad + "\n" + jvm.describe());
     }
 
+    static final Duration TEN_S = Duration.ofSeconds(10);
+
     static Scrape awaitValue(AgentJvm jvm, String name, double expected, String... labels) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        Scrape s = jvm.scrape();
-        while (s.value(name, labels) != expected && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            s = jvm.scrape();
-        }
-        assertEquals(expected, s.value(name, labels), s.text());
-        return s;
+        return jvm.scrapeUntil(name + " = " + expected, TEN_S, x -> x.value(name, labels) == expected);
     }
 }

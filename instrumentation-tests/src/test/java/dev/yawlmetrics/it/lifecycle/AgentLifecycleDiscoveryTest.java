@@ -44,8 +44,11 @@ class AgentLifecycleDiscoveryTest {
 
             // drought until every agent sits at the cap (5 ms x 2^6 = 320 ms)
             jvm.command("work 0");
-            s = scrapeUntil(jvm, "all agents at level 8",
-                    x -> x.value("yawl_agent_backoff_level_agents", "level", "8") == N);
+            s = scrapeUntil(jvm, "all agents at level 8, the aggregates caught up",
+                    x -> x.value("yawl_agent_backoff_level_agents", "level", "8") == N
+                            && x.value("yawl_agent_backoff_level") == 8 && x.value("yawl_discovery_backoff_cycles") == 6
+                            && x.value("yawl_discovery_agents_in_backoff") == N
+                            && x.value("yawl_discovery_empty_result_consecutive") >= 8);
             assertEquals(8, s.value("yawl_agent_backoff_level"));
             assertEquals(6, s.value("yawl_discovery_backoff_cycles"));
             assertEquals(N, s.value("yawl_discovery_agents_in_backoff"));
@@ -76,7 +79,10 @@ class AgentLifecycleDiscoveryTest {
 
             // recovery
             jvm.command("work 100");
-            s = scrapeUntil(jvm, "recovery", x -> x.value("yawl_agent_backoff_level_agents", "level", "0") == N);
+            s = scrapeUntil(jvm, "recovery, the aggregates caught up",
+                    x -> x.value("yawl_agent_backoff_level_agents", "level", "0") == N
+                            && x.value("yawl_agent_backoff_level") == 0 && x.value("yawl_discovery_agents_in_backoff") == 0
+                            && x.value("yawl_discovery_backoff_cycles") == 0);
             assertEquals(0, s.value("yawl_agent_backoff_level"));
             assertEquals(0, s.value("yawl_discovery_agents_in_backoff"));
             assertEquals(0, s.value("yawl_discovery_backoff_cycles"));
@@ -99,7 +105,9 @@ class AgentLifecycleDiscoveryTest {
             // stop
             long loggedBefore = Long.parseLong(jvm.command("logged"));
             assertEquals("{STOPPED=" + N + "}", jvm.command("stop"));
-            s = jvm.scrape();
+            // stop() returns on the caller's thread; each discovery loop leaves on its own thread.
+            s = scrapeUntil(jvm, "stopped, and every loop left the aggregates",
+                    x -> x.value("yawl_agent_stopped_total") == N && x.sum("yawl_agent_backoff_level_agents") == 0);
             assertEquals(N, s.value("yawl_agent_stopped_total"));
             assertEquals(N, s.value("yawl_agent_state_transitions_total", "from", "DISCOVERING", "to", "STOPPING"));
             assertEquals(N, s.value("yawl_agent_state_transitions_total", "from", "STOPPING", "to", "STOPPED"));
@@ -117,13 +125,19 @@ class AgentLifecycleDiscoveryTest {
             assertEquals(N, s.value("yawl_agent_state_transitions_total", "from", "STOPPED", "to", "INITIALIZING"));
             assertEquals(N, s.value("yawl_agent_live", "state", "DISCOVERING"));
             jvm.command("stop");
-            s = jvm.scrape();
+            s = scrapeUntil(jvm, "stopped twice", x -> x.value("yawl_agent_stopped_total") == 2 * N);
             assertEquals(2 * N, s.value("yawl_agent_stopped_total"));
             assertEquals(N, s.value("yawl_agent_creations_total"));
             assertEquals(N, s.value("yawl_agent_state_duration_ms_count", "state", "STOPPED"));
             assertEquals(1.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "lifecycle"));
             assertEquals(1.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "discovery"));
             assertEquals(0, s.sum("yawl_metrics_agent_recording_errors_total"), s.text());
+
+            // the engine's shutdown hook stops agents that are already stopped: not a restart
+            assertEquals("{STOPPED=" + N + "}", jvm.command("stop"));
+            s = scrapeUntil(jvm, "stopped agents stopped again",
+                    x -> x.value("yawl_agent_state_transitions_total", "from", "STOPPED", "to", "STOPPING") == N);
+            assertEquals(N, s.value("yawl_agent_reconnect_count_total", "reason", "discovery_restart"), "a double stop is not a restart");
         }
     }
 
@@ -153,7 +167,7 @@ class AgentLifecycleDiscoveryTest {
             assertEquals(3, s.value("yawl_agent_creations_total"));
             assertEquals(3, s.value("yawl_agent_stopped_total"));
             assertEquals(3, s.value("yawl_agent_state_transitions_total", "from", "STOPPING", "to", "STOPPED"));
-            assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("lifecycle: instrumented " + "org.yawlfoundation.yawl.integration.autonomous.GenericPartyAgent (loader dev.yawlmetrics.fixtures.hosts.ChildFirstClassLoader)")),
+            assertTrue(jvm.agentLogShows(l -> l.contains("lifecycle: instrumented " + "org.yawlfoundation.yawl.integration.autonomous.GenericPartyAgent (loader dev.yawlmetrics.fixtures.hosts.ChildFirstClassLoader)")),
                     jvm.describe());
         }
     }
@@ -196,7 +210,7 @@ class AgentLifecycleDiscoveryTest {
             assertTrue(s.value("yawl_metrics_agent_instrumentation_skipped_total", "instrumentation", "lifecycle") >= 1, s.text());
             assertEquals(0, s.sum("yawl_metrics_agent_transformation_errors_total"), "an invisible agent is a skip, not an error");
             assertEquals(0, s.sum("yawl_agent_creations_total"));
-            assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("does not see the agent's")), jvm.describe());
+            assertTrue(jvm.agentLogShows(l -> l.contains("does not see the agent's")), jvm.describe());
         }
     }
 }

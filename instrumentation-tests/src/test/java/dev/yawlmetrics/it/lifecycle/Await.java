@@ -10,15 +10,6 @@ final class Await {
     private Await() {}
 
     static Scrape scrapeUntil(AgentJvm jvm, String what, Predicate<Scrape> condition) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        Scrape s = jvm.scrape();
-        while (!condition.test(s)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + "; last scrape:\n" + s.text() + "\n" + jvm.describe());
-            }
-            Thread.sleep(25);
-            s = jvm.scrape();
-        }
-        return s;
+        return jvm.scrapeUntil(what, java.time.Duration.ofSeconds(30), condition);
     }
 }

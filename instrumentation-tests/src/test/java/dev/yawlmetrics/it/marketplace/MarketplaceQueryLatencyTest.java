@@ -40,7 +40,7 @@ class MarketplaceQueryLatencyTest {
             assertTrue(s.has("yawl_marketplace_liveness_filter_duration_ms_bucket", "le", "10.0"));
             assertTrue(s.value("yawl_marketplace_liveness_filter_duration_ms_sum") > 0);
             assertEquals(1.0, s.value("yawl_metrics_agent_instrumentation_applied", "instrumentation", "marketplace"));
-            assertTrue(jvm.agentLog().stream().anyMatch(l -> l.contains("marketplace: instrumented org.yawlfoundation")),
+            assertTrue(jvm.agentLogShows(l -> l.contains("marketplace: instrumented org.yawlfoundation")),
                     jvm.describe());
         }
     }

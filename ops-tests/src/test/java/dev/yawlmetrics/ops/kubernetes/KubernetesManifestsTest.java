@@ -129,7 +129,7 @@ class KubernetesManifestsTest {
         try (URLClassLoader jar = new URLClassLoader(new URL[] {AgentJvm.agentJar().toUri().toURL()}, null)) {
             Class<?> settings = Class.forName("dev.yawlmetrics.agent.config.Setting", false, jar);
             Object value = settings.getField(setting).get(null);
-            return (String) settings.getMethod(accessor).invoke(value);
+            return String.valueOf(settings.getMethod(accessor).invoke(value)); // typed defaults (Setting<T>)
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.yawlmetrics.agent.endpoint.security;
 
-import dev.yawlmetrics.agent.core.AgentLog;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
 import dev.yawlmetrics.agent.endpoint.ConnectionPolicy;
-import dev.yawlmetrics.agent.endpoint.EndpointStats;
+import dev.yawlmetrics.agent.metrics.EndpointStats;
 import dev.yawlmetrics.agent.endpoint.MetricsEndpoint;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -80,7 +80,7 @@ public final class WebConfigSource implements MetricsEndpoint.PolicySource {
             ConnectionPolicy p = parse(files);
             watched = List.copyOf(files);
             signature = signatureOf(files);
-            AgentLog.info("web config file '" + file + "' reloaded (" + description + "); new connections use it");
+            MetricsAgentLog.info("web config file '" + file + "' reloaded (" + description + "); new connections use it");
             return p;
         } catch (Exception e) {
             if (!now.equals(failedOnce)) {
@@ -92,7 +92,7 @@ public final class WebConfigSource implements MetricsEndpoint.PolicySource {
             // Remember the broken version so it is reported once, not every few seconds.
             signature = now;
             EndpointStats.countWebConfigError();
-            AgentLog.error("web config file '" + file + "' changed but cannot be used: " + e.getMessage()
+            MetricsAgentLog.error("web config file '" + file + "' changed but cannot be used: " + e.getMessage()
                     + "; keeping the last good configuration");
             return null;
         }
@@ -126,7 +126,7 @@ public final class WebConfigSource implements MetricsEndpoint.PolicySource {
         Map<String, Object> root = MiniYaml.parse(text);
         for (String key : root.keySet()) {
             if (!TOP.contains(key)) {
-                AgentLog.warn("web config file '" + file + "': key '" + key + "' is not supported by this agent; ignored");
+                MetricsAgentLog.warn("web config file '" + file + "': key '" + key + "' is not supported by this agent; ignored");
             }
         }
         Path dir = file.getParent();
@@ -157,7 +157,7 @@ public final class WebConfigSource implements MetricsEndpoint.PolicySource {
             auth = new BasicAuth(hashes);
             desc.append(", basic auth for ").append(hashes.size()).append(hashes.size() == 1 ? " user" : " users");
             if (ssl == null) {
-                AgentLog.warn("web config file '" + file + "': basic auth without tls_server_config sends passwords in clear text");
+                MetricsAgentLog.warn("web config file '" + file + "': basic auth without tls_server_config sends passwords in clear text");
             }
         }
         description = desc.toString();
@@ -169,7 +169,7 @@ public final class WebConfigSource implements MetricsEndpoint.PolicySource {
                 "max_version", "cipher_suites", "prefer_server_cipher_suites", "curve_preferences", "client_allowed_sans");
         for (String key : tls.keySet()) {
             if (!known.contains(key)) {
-                AgentLog.warn("web config file '" + file + "': tls_server_config." + key + " is not supported by this agent; ignored");
+                MetricsAgentLog.warn("web config file '" + file + "': tls_server_config." + key + " is not supported by this agent; ignored");
             }
         }
         if (tls.get("client_allowed_sans") != null) {
@@ -177,7 +177,7 @@ public final class WebConfigSource implements MetricsEndpoint.PolicySource {
                     + " (refusing to serve with a weaker client check than the file asks for)");
         }
         if (tls.get("curve_preferences") != null) {
-            AgentLog.warn("web config file '" + file + "': tls_server_config.curve_preferences is not supported; the JDK's default curves are used");
+            MetricsAgentLog.warn("web config file '" + file + "': tls_server_config.curve_preferences is not supported; the JDK's default curves are used");
         }
         Path certFile = path(tls, "cert_file", dir, true);
         Path keyFile = path(tls, "key_file", dir, true);
@@ -224,7 +224,7 @@ public final class WebConfigSource implements MetricsEndpoint.PolicySource {
             tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
         } else if (caFile != null) {
-            AgentLog.warn("web config file '" + file + "': client_ca_file is set but client_auth_type is NoClientCert; no client certificate is checked");
+            MetricsAgentLog.warn("web config file '" + file + "': client_ca_file is set but client_auth_type is NoClientCert; no client certificate is checked");
         }
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), new SecureRandom());
@@ -293,7 +293,7 @@ public final class WebConfigSource implements MetricsEndpoint.PolicySource {
             } else if (supported.contains(name + "_SHA256")) {
                 out.add(name + "_SHA256");
             } else {
-                AgentLog.warn("web config file '" + file + "': cipher suite '" + name + "' is not available in this JVM; skipped");
+                MetricsAgentLog.warn("web config file '" + file + "': cipher suite '" + name + "' is not available in this JVM; skipped");
             }
         }
         if (out.isEmpty()) {
@@ -314,9 +314,9 @@ public final class WebConfigSource implements MetricsEndpoint.PolicySource {
         }
         for (String key : http.keySet()) {
             if (key.equals("http2")) {
-                AgentLog.warn("web config file '" + file + "': http_server_config.http2 is not supported (the endpoint speaks HTTP/1.1); ignored");
+                MetricsAgentLog.warn("web config file '" + file + "': http_server_config.http2 is not supported (the endpoint speaks HTTP/1.1); ignored");
             } else if (!key.equals("headers")) {
-                AgentLog.warn("web config file '" + file + "': http_server_config." + key + " is not supported by this agent; ignored");
+                MetricsAgentLog.warn("web config file '" + file + "': http_server_config." + key + " is not supported by this agent; ignored");
             }
         }
         Map<String, Object> headers = map(http, "headers");

@@ -1,4 +1,4 @@
-package dev.yawlmetrics.agent.lifecycle;
+package dev.yawlmetrics.agent.targets;
 
 import dev.yawlmetrics.agent.instrumentation.ClassShape;
 import dev.yawlmetrics.agent.instrumentation.ClassShape.Member;
@@ -20,11 +20,11 @@ import static dev.yawlmetrics.agent.instrumentation.Members.takesArguments;
 
 /**
  * The shape of {@code GenericPartyAgent} that both the lifecycle and the discovery
- * instrumentations rely on, and the load-time addition of {@link TrackedAgent} (fields plus
+ * instrumentations rely on, and the load-time addition of {@link TrackedPartyAgent} (fields plus
  * accessors). Shared because both modules target the same class and either may run alone.
  */
-public final class AgentShape {
-    private AgentShape() {}
+public final class PartyAgentShape {
+    private PartyAgentShape() {}
 
     public static final String TARGET = "org.yawlfoundation.yawl.integration.autonomous.GenericPartyAgent";
     public static final String CONFIGURATION = "org.yawlfoundation.yawl.integration.autonomous.AgentConfiguration";
@@ -59,10 +59,10 @@ public final class AgentShape {
         }
     }
 
-    private static final String TRACKED = Type.getInternalName(TrackedAgent.class);
+    private static final String TRACKED = Type.getInternalName(TrackedPartyAgent.class);
 
     /**
-     * Adds the {@link TrackedAgent} fields and accessors once, whichever module comes first. The
+     * Adds the {@link TrackedPartyAgent} fields and accessors once, whichever module comes first. The
      * gate leaves the class unchanged when the engine's class loader cannot see the agent's
      * classes: a class implementing an invisible interface would not load.
      */

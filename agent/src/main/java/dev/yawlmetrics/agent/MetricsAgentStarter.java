@@ -1,13 +1,13 @@
 package dev.yawlmetrics.agent;
 
-import dev.yawlmetrics.agent.config.AgentConfig;
-import dev.yawlmetrics.agent.core.AgentLog;
+import dev.yawlmetrics.agent.config.MetricsAgentConfig;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
 import dev.yawlmetrics.agent.endpoint.MetricsEndpoint;
-import dev.yawlmetrics.agent.instrumentation.AgentContext;
+import dev.yawlmetrics.agent.instrumentation.ModuleContext;
 import dev.yawlmetrics.agent.instrumentation.ClassLoadGate;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
-import dev.yawlmetrics.agent.metrics.SelfMetrics;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
+import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.lang.instrument.Instrumentation;
@@ -18,15 +18,13 @@ import java.util.List;
  * for it: the registry, the endpoint, each module's start-up, Byte Buddy warm-up, and the
  * retransformation of targets that were loaded before the gate was in place.
  */
-final class AgentStarter implements Runnable {
-    private static volatile MetricsEndpoint endpoint;
-
-    private final AgentConfig config;
+final class MetricsAgentStarter implements Runnable {
+    private final MetricsAgentConfig config;
     private final List<InstrumentationModule> modules;
     private final ClassLoadGate gate;
     private final Instrumentation inst;
 
-    AgentStarter(AgentConfig config, List<InstrumentationModule> modules, ClassLoadGate gate, Instrumentation inst) {
+    MetricsAgentStarter(MetricsAgentConfig config, List<InstrumentationModule> modules, ClassLoadGate gate, Instrumentation inst) {
         this.config = config;
         this.modules = modules;
         this.gate = gate;
@@ -37,36 +35,30 @@ final class AgentStarter implements Runnable {
     public void run() {
         PrometheusMeterRegistry registry;
         try {
-            registry = AgentMetrics.registry();
+            registry = MetricsAgentRegistry.registry();
         } catch (Throwable t) {
-            AgentLog.error("could not create the meter registry; no metrics will be served: " + t);
+            MetricsAgentLog.error("could not create the meter registry; no metrics will be served: " + t);
             return;
         }
         try {
-            endpoint = MetricsEndpoint.start(config, registry);
+            MetricsEndpoint.start(config, registry);
         } catch (Throwable t) {
-            AgentLog.error("metrics endpoint NOT started: " + t + "; the engine runs on without a metrics endpoint");
+            MetricsAgentLog.error("metrics endpoint NOT started: " + t + "; the engine runs on without a metrics endpoint");
         }
-        AgentContext context = new AgentContext(inst, config, registry);
+        ModuleContext context = new ModuleContext(inst, registry, MetricsAgentHealth.OUTCOMES);
         for (InstrumentationModule m : modules) {
             try {
                 m.onAgentStarted(context);
             } catch (Throwable t) {
-                SelfMetrics.countTransformationError(m.name());
-                AgentLog.error(m.name().id() + ": start-up failed, this instrumentation stays inactive: " + t);
+                MetricsAgentHealth.OUTCOMES.transformationError(m.name());
+                MetricsAgentLog.error(m.name().id() + ": start-up failed, this instrumentation stays inactive: " + t);
             }
         }
         try {
             gate.warmUp();
             gate.retransformLoaded(inst);
         } catch (Throwable t) {
-            AgentLog.error("could not prepare class transformation: " + t);
+            MetricsAgentLog.error("could not prepare class transformation: " + t);
         }
-    }
-
-    /** The bound port; -1 when the endpoint is not running. */
-    static int boundPort() {
-        MetricsEndpoint e = endpoint;
-        return e == null ? -1 : e.port();
     }
 }

@@ -1,4 +1,7 @@
-package dev.yawlmetrics.agent.instrumentation;
+package dev.yawlmetrics.agent;
+
+import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
+import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
 
 import org.junit.jupiter.api.Test;
 

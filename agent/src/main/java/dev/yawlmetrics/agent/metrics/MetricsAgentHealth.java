@@ -1,9 +1,10 @@
 package dev.yawlmetrics.agent.metrics;
 
-import dev.yawlmetrics.agent.config.AgentConfig;
+import dev.yawlmetrics.agent.config.MetricsAgentConfig;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.core.AgentVersion;
-import dev.yawlmetrics.agent.endpoint.EndpointStats;
+import dev.yawlmetrics.agent.core.MetricsAgentLog;
+import dev.yawlmetrics.agent.core.MetricsAgentVersion;
+import dev.yawlmetrics.agent.instrumentation.InstrumentationOutcomes;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,16 +16,34 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * transformed their target, and how many things went wrong. State lives in plain arrays so it can
  * be updated before the registry exists; the meters only read it.
  */
-public final class SelfMetrics {
+public final class MetricsAgentHealth {
     private static final int N = InstrumentationName.values().length;
     private static final AtomicLongArray APPLIED = new AtomicLongArray(N);
     private static final AtomicLongArray SKIPPED = new AtomicLongArray(N);
     private static final AtomicLongArray TRANSFORM_ERRORS = new AtomicLongArray(N);
     private static final AtomicLongArray RECORDING_ERRORS = new AtomicLongArray(N);
 
-    private SelfMetrics() {}
+    private MetricsAgentHealth() {}
 
-    public static void markApplied(InstrumentationName name) {
+    /** The gate's and the modules' reports, counted here. */
+    public static final InstrumentationOutcomes OUTCOMES = new InstrumentationOutcomes() {
+        @Override
+        public void applied(InstrumentationName name) {
+            markApplied(name);
+        }
+
+        @Override
+        public void skipped(InstrumentationName name) {
+            SKIPPED.incrementAndGet(name.ordinal());
+        }
+
+        @Override
+        public void transformationError(InstrumentationName name) {
+            countTransformationError(name);
+        }
+    };
+
+    private static void markApplied(InstrumentationName name) {
         APPLIED.set(name.ordinal(), 1);
     }
 
@@ -32,24 +51,30 @@ public final class SelfMetrics {
         return APPLIED.get(name.ordinal()) == 1;
     }
 
-    public static void countSkipped(InstrumentationName name) {
-        SKIPPED.incrementAndGet(name.ordinal());
-    }
-
-    public static void countTransformationError(InstrumentationName name) {
+    private static void countTransformationError(InstrumentationName name) {
         TRANSFORM_ERRORS.incrementAndGet(name.ordinal());
     }
 
-    /** @return the new count, so the caller can log only the first. */
-    static long countRecordingError(InstrumentationName name) {
-        return RECORDING_ERRORS.incrementAndGet(name.ordinal());
+    /**
+     * Reports an exception caught while recording a metric. Never throws; logs the first one per
+     * instrumentation so a broken recorder is visible without flooding the engine's stderr.
+     */
+    public static void recordingError(InstrumentationName instrumentation, Throwable error) {
+        try {
+            if (RECORDING_ERRORS.incrementAndGet(instrumentation.ordinal()) == 1) {
+                MetricsAgentLog.warn("recording a " + instrumentation.id() + " metric failed (engine call unaffected; "
+                        + "further failures are only counted in yawl_metrics_agent_recording_errors_total): " + error);
+            }
+        } catch (Throwable ignored) {
+            // Never let metrics bookkeeping reach engine code.
+        }
     }
 
     /** Registers the self-metrics; called once when the registry is created. */
-    public static void bindTo(MeterRegistry registry, AgentConfig config) {
+    public static void bindTo(MeterRegistry registry, MetricsAgentConfig config) {
         Gauge.builder(MetricNames.AGENT_INFO, () -> 1)
                 .description("The yawl-metrics-agent is attached; value is always 1")
-                .tag("version", AgentVersion.VALUE)
+                .tag("version", MetricsAgentVersion.VALUE)
                 .strongReference(true)
                 .register(registry);
         long configErrors = config.problems().size();

@@ -1,9 +1,10 @@
 package dev.yawlmetrics.agent.heartbeat;
 
 import dev.yawlmetrics.agent.etcd.EtcdRecorder;
-import dev.yawlmetrics.agent.metrics.AgentMetrics;
 import dev.yawlmetrics.agent.metrics.Buckets;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,11 @@ import java.util.concurrent.TimeUnit;
  * RenewalTask with exactly the recorder calls the inlined advice makes around publishToEtcd and the
  * lambda, and the floor (two clock reads plus one histogram record). Prints medians in ns/op.
  * Command in docs/instrumentations/heartbeat-etcd.md.
+ *
+ * <p>In bench/ but in the heartbeat package: it builds a {@link RenewalTask} and calls
+ * {@link HeartbeatRecorder#init()} directly. Run with the agent jar on the class path (same
+ * runtime package); it touches no Micrometer type of the agent's, whose Micrometer is relocated,
+ * so the floor's histogram is the same Micrometer type on a registry of its own.
  */
 public final class RenewalCostMeasurement {
     static volatile long sink;
@@ -21,10 +27,9 @@ public final class RenewalCostMeasurement {
     public static void main(String[] args) {
         int batches = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         int perBatch = 200_000;
-        AgentMetrics.registry();
         HeartbeatRecorder.init();
         DistributionSummary floorSummary = DistributionSummary.builder("floor.latency_ms")
-                .serviceLevelObjectives(Buckets.LATENCY_MS).register(AgentMetrics.registry());
+                .serviceLevelObjectives(Buckets.LATENCY_MS).register(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         Runnable lambda = () -> sink++;
         // What the advice adds inside the lambda and publishToEtcd (heartbeat + etcd modules).
         Runnable advisedLambda = () -> {

@@ -1,4 +1,4 @@
-package dev.yawlmetrics.agent.lifecycle;
+package dev.yawlmetrics.agent.targets;
 
 import dev.yawlmetrics.agent.instrumentation.ClassShape;
 import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
@@ -7,16 +7,16 @@ import java.util.List;
 
 /**
  * What the lifecycle and discovery instrumentations of {@code GenericPartyAgent} share: the
- * target, the load-time-only field addition ({@link AgentShape#ensureTracked}), and the shape
+ * target, the load-time-only field addition ({@link PartyAgentShape#ensureTracked}), and the shape
  * check of the engine fields the accessors read, before each module's own methods.
  */
-public abstract class TrackedAgentType implements TypeInstrumentation {
+public abstract class PartyAgentType implements TypeInstrumentation {
     @Override
     public final String targetClassName() {
-        return AgentShape.TARGET;
+        return PartyAgentShape.TARGET;
     }
 
-    /** Per-agent state is a field added at first load; see AgentShape.ensureTracked. */
+    /** Per-agent state is a field added at first load; see PartyAgentShape.ensureTracked. */
     @Override
     public final boolean addsMembers() {
         return true;
@@ -24,7 +24,7 @@ public abstract class TrackedAgentType implements TypeInstrumentation {
 
     @Override
     public final String checkShape(ClassShape type) {
-        List<String> fields = AgentShape.missingFields(type);
+        List<String> fields = PartyAgentShape.missingFields(type);
         if (!fields.isEmpty()) {
             return "member(s) not found: " + String.join(", ", fields);
         }

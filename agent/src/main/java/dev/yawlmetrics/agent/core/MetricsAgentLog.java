@@ -7,13 +7,18 @@ import java.io.PrintStream;
  * grep for them, and it deliberately avoids java.util.logging / SLF4J: touching the engine's
  * logging framework from premain would initialise it before the engine configures it.
  */
-public final class AgentLog {
+public final class MetricsAgentLog {
     public static final String PREFIX = "[yawl-metrics-agent] ";
 
     private static volatile PrintStream out = System.err;
-    private static volatile boolean debug = Boolean.getBoolean("yawl.metrics.debug");
+    private static volatile boolean debug;
 
-    private AgentLog() {}
+    private MetricsAgentLog() {}
+
+    /** From {@code yawl.metrics.debug}, set once the configuration is read. */
+    public static void debug(boolean on) {
+        debug = on;
+    }
 
     public static void info(String message) { write("INFO ", message); }
 

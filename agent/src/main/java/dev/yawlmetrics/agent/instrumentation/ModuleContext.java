@@ -1,26 +1,26 @@
 package dev.yawlmetrics.agent.instrumentation;
 
-import dev.yawlmetrics.agent.config.AgentConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.lang.instrument.Instrumentation;
 
 /** What a module gets when the agent is up. */
-public final class AgentContext {
+public final class ModuleContext {
     private final Instrumentation instrumentation;
-    private final AgentConfig config;
     private final MeterRegistry registry;
+    private final InstrumentationOutcomes outcomes;
 
-    public AgentContext(Instrumentation instrumentation, AgentConfig config, MeterRegistry registry) {
+    public ModuleContext(Instrumentation instrumentation, MeterRegistry registry, InstrumentationOutcomes outcomes) {
         this.instrumentation = instrumentation;
-        this.config = config;
         this.registry = registry;
+        this.outcomes = outcomes;
     }
 
     /** May be null in unit tests that run without an agent. */
     public Instrumentation instrumentation() { return instrumentation; }
 
-    public AgentConfig config() { return config; }
-
     public MeterRegistry registry() { return registry; }
+
+    /** For modules without type instrumentations, which report themselves applied. */
+    public InstrumentationOutcomes outcomes() { return outcomes; }
 }

@@ -1,10 +1,11 @@
-package dev.yawlmetrics.agent.endpoint;
+package dev.yawlmetrics.agent.metrics;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The endpoint's self-metrics as plain counters, so they exist before the registry and cost an
+ * The metrics endpoint's self-metrics as plain counters (here, not in the endpoint package, because
+ * the health meters bind them and metrics never points back at the endpoint), so they exist before the registry and cost an
  * atomic increment per request. Status codes form a fixed set: any other code is counted as
  * "other", so the label never takes a value from a request.
  */
@@ -37,11 +38,11 @@ public final class EndpointStats {
 
     private EndpointStats() {}
 
-    static void countStatus(int code) {
+    public static void countStatus(int code) {
         BY_CODE.incrementAndGet(slotOf(code));
     }
 
-    static int slotOf(int code) {
+    public static int slotOf(int code) {
         for (int i = 0; i < CODES.length; i++) {
             if (CODES[i] == code) {
                 return i;
@@ -58,17 +59,17 @@ public final class EndpointStats {
 
     public static long requests(int slot) { return BY_CODE.get(slot); }
 
-    static void countRejected(Rejection r) { REJECTED.incrementAndGet(r.ordinal()); }
+    public static void countRejected(Rejection r) { REJECTED.incrementAndGet(r.ordinal()); }
 
     public static long rejected(Rejection r) { return REJECTED.get(r.ordinal()); }
 
-    static void connectionOpened() { OPEN.incrementAndGet(); }
+    public static void connectionOpened() { OPEN.incrementAndGet(); }
 
-    static void connectionClosed() { OPEN.decrementAndGet(); }
+    public static void connectionClosed() { OPEN.decrementAndGet(); }
 
     public static long openConnections() { return OPEN.get(); }
 
-    static void countTimedOut() { TIMED_OUT.incrementAndGet(); }
+    public static void countTimedOut() { TIMED_OUT.incrementAndGet(); }
 
     public static long timedOut() { return TIMED_OUT.get(); }
 

@@ -1,4 +1,4 @@
-package dev.yawlmetrics.agent.lifecycle;
+package dev.yawlmetrics.agent.targets;
 
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code baseIntervalMs}) are plain generated getters of the engine's own private fields, so the
  * recorders read exactly what the engine's code uses, with no reflection.
  */
-public interface TrackedAgent {
+public interface TrackedPartyAgent {
     /** System.nanoTime() when the agent entered its current lifecycle state (0 = unknown). */
     long yawlMetrics$stateSince();
 

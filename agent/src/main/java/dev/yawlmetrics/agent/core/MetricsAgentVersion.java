@@ -4,13 +4,13 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /** The agent's version, read from a resource filtered by Maven at build time. */
-public final class AgentVersion {
+public final class MetricsAgentVersion {
     public static final String VALUE = load();
 
-    private AgentVersion() {}
+    private MetricsAgentVersion() {}
 
     private static String load() {
-        try (InputStream in = AgentVersion.class.getResourceAsStream("/dev/yawlmetrics/agent/version.properties")) {
+        try (InputStream in = MetricsAgentVersion.class.getResourceAsStream("/dev/yawlmetrics/agent/version.properties")) {
             if (in == null) {
                 return "unknown";
             }

@@ -1,4 +1,4 @@
-package dev.yawlmetrics.agent.etcd;
+package dev.yawlmetrics.agent.targets;
 
 import java.net.http.HttpTimeoutException;
 

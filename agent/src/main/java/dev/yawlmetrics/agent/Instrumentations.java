@@ -1,6 +1,7 @@
-package dev.yawlmetrics.agent.instrumentation;
+package dev.yawlmetrics.agent;
 
-import dev.yawlmetrics.agent.config.AgentConfig;
+import dev.yawlmetrics.agent.config.MetricsAgentConfig;
+import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
 import dev.yawlmetrics.agent.discovery.DiscoveryInstrumentation;
 import dev.yawlmetrics.agent.etcd.EtcdInstrumentation;
 import dev.yawlmetrics.agent.heartbeat.HeartbeatInstrumentation;
@@ -27,7 +28,7 @@ public final class Instrumentations {
                 new DiscoveryInstrumentation());
     }
 
-    public static List<InstrumentationModule> enabled(AgentConfig config) {
+    public static List<InstrumentationModule> enabled(MetricsAgentConfig config) {
         List<InstrumentationModule> out = new ArrayList<>();
         for (InstrumentationModule m : all()) {
             if (config.isEnabled(m.name())) {

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The six dashboards of the design (Part 3, plus the widget lists of sections 1.1-1.8), as code.
- * {@code dashboards/*.json} is generated from here by {@link DashboardsUpToDateTest} and must
+ * {@code dashboards/*.json} is generated from here by {@link GenerateDashboards} and must
  * never be edited by hand. Metric names are the exported Prometheus names (see MetricNames);
  * quantiles are always {@code histogram_quantile(q, sum by (le) (rate(x_bucket[$__rate_interval])))}.
  */
