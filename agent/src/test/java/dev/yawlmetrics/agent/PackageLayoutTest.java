@@ -36,7 +36,9 @@ class PackageLayoutTest {
             "instrumentation", Set.of("config", "core"),
             "targets", Set.of("instrumentation", "config", "core"),
             "metrics", Set.of("instrumentation", "config", "core"),
-            "endpoint", Set.of("metrics", "config", "core"));
+            "endpoint", Set.of("metrics", "config", "core"),
+            // TLS and basic auth, loaded by name only when a web config file is set
+            "endpoint.security", Set.of("endpoint", "metrics", "config", "core"));
 
     private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.yawlmetrics\\.agent\\.([a-z]\\w*)\\.[A-Za-z]");
 
