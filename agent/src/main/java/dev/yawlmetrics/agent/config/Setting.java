@@ -204,6 +204,11 @@ public final class Setting<T> {
             "operation", "reason", "level", "instrumentation", "version", "method", "status_class",
             "host", "gc", "area", "id", "cause", "action", "code");
 
+    /** Longer tag values are dropped: a tag is on every series, so its length multiplies the scrape. */
+    static final int MAX_TAG_VALUE_LENGTH = 256;
+    /** More tags are dropped: each one is a label on every series. */
+    static final int MAX_TAGS = 16;
+
     /** Each bad tag is dropped on its own (and reported); the good ones still apply. */
     private static Map<String, String> tags(String raw, Source source, List<String> problems) {
         Map<String, String> tags = new LinkedHashMap<>();
@@ -223,6 +228,14 @@ public final class Setting<T> {
                 problems.add(source + ": tag name '" + key + "' is not a valid Prometheus label name; tag dropped");
             } else if (RESERVED_LABELS.contains(key)) {
                 problems.add(source + ": tag name '" + key + "' is reserved (used by Prometheus or by the agent's own labels); tag dropped");
+            } else if (value.length() > MAX_TAG_VALUE_LENGTH) {
+                problems.add(source + ": tag '" + key + "' has a value of " + value.length() + " characters, more than "
+                        + MAX_TAG_VALUE_LENGTH + "; tag dropped");
+            } else if (tags.containsKey(key)) {
+                problems.add(source + ": tag '" + key + "' given twice ('" + tags.get(key) + "', then '" + value + "'); using '" + value + "'");
+                tags.put(key, value);
+            } else if (tags.size() == MAX_TAGS) {
+                problems.add(source + ": more than " + MAX_TAGS + " tags; tag '" + key + "' dropped");
             } else {
                 tags.put(key, value);
             }

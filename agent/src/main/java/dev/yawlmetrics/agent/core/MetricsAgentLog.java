@@ -37,9 +37,15 @@ public final class MetricsAgentLog {
      * characters; written raw, a newline would let any setting forge a line of its own. Every
      * control character becomes a visible escape, so one call is always exactly one line.
      */
+    static final int MAX_LINE = 2000;
+
     public static String escape(String message) {
         if (message == null) {
             return "null";
+        }
+        if (message.length() > MAX_LINE) {
+            // A setting or request can be megabytes; the engine's log gets a bounded line.
+            message = message.substring(0, MAX_LINE) + "... (" + message.length() + " characters)";
         }
         StringBuilder sb = null;
         for (int i = 0; i < message.length(); i++) {

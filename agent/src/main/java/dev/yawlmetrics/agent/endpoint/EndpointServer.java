@@ -163,7 +163,8 @@ final class EndpointServer {
         if (!slots.tryAcquire()) {
             evictOne();
             try {
-                if (!slots.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+                // The evicted connection's thread frees its slot in its finally; give it time on a busy machine.
+                if (!slots.tryAcquire(250, TimeUnit.MILLISECONDS)) {
                     refuse(s);
                     return;
                 }

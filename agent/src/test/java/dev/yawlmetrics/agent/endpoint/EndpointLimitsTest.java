@@ -145,7 +145,8 @@ class EndpointLimitsTest {
         Thread.sleep(300);
         Socket fresh = connect();
         send(fresh, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        assertTrue(answer(fresh).startsWith("HTTP/1.1 200 "));
+        String head = answer(fresh);
+        assertTrue(head.startsWith("HTTP/1.1 200 "), head);
         assertEquals(-1, slow.get(0).getInputStream().read(), "the oldest slow connection was closed");
     }
 
