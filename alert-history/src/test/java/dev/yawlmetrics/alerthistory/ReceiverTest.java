@@ -127,6 +127,40 @@ class ReceiverTest {
         assertEquals(List.of(List.of("kept")), sql("SELECT fingerprint FROM alert_history.incident"));
     }
 
+    /** Retention runs on its own schedule, not only when a notification arrives. */
+    @Test
+    void retentionRunsOnItsInterval() throws Exception {
+        sql("INSERT INTO alert_history.incident (fingerprint, starts_at, ends_at, status, alertname, labels, annotations) "
+                + "VALUES ('aged', now() - interval '92 days', now() - interval '91 days', 'resolved', 'A', '{}', '{}')");
+        try (WebhookServer purging = new WebhookServer(new InetSocketAddress("127.0.0.1", FreePorts.next()),
+                new AlertStore(pg.jdbcUrl(), null, Duration.ofDays(90)), 1024, 1).start()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (incidents() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertEquals(0, incidents(), "the 1-second purge interval deleted the aged incident");
+        }
+    }
+
+    /** A receiver started while its database is down serves 503 (so Alertmanager retries) and recovers alone. */
+    @Test
+    void startingWhileTheDatabaseIsDownAnswers503UntilItIsUp() throws Exception {
+        Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(120);
+        String body = Notifications.firing("early", "EtcdNoLeader", "critical", t);
+        pg.stop();
+        try (WebhookServer early = new WebhookServer(new InetSocketAddress("127.0.0.1", FreePorts.next()),
+                new AlertStore(pg.jdbcUrl(), null, Duration.ofDays(90)), 64 * 1024, 3600).start()) {
+            String earlyUrl = "http://127.0.0.1:" + early.port() + "/webhook";
+            try {
+                assertEquals(503, Notifications.post(earlyUrl, body).statusCode());
+            } finally {
+                pg.start();
+            }
+            assertEquals(200, Notifications.post(earlyUrl, body).statusCode());
+        }
+        assertEquals(List.of(List.of("early", "firing")), sql("SELECT fingerprint, status FROM alert_history.incident"));
+    }
+
     @Test
     void viewsCountPerDayBySeverityAndMttrPerAlertAndPriority() throws Exception {
         Instant day = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(2, ChronoUnit.DAYS);

@@ -280,12 +280,13 @@ public final class EngineFleet implements AutoCloseable {
     /**
      * Series each engine serves (its own /metrics) and Prometheus holds for it, excluding the JVM's
      * GC-event series, which appear with the first collection of each kind (bounded by the
-     * collector, not by agents).
+     * collector, not by agents). Prometheus' own series about a target (up, scrape_*, and ALERTS /
+     * ALERTS_FOR_STATE of alerts that keep the pod label) are not the engine's and are left out too.
      */
     public List<EngineSeries> seriesReport() throws Exception {
         Map<String, Double> inPrometheus = new LinkedHashMap<>();
         if (prometheus != null) {
-            query("count by (pod) ({job=\"" + JOB + "\", __name__!~\"jvm_gc_pause.*|jvm_gc_concurrent_phase_time.*|up|scrape_.*\"})")
+            query("count by (pod) ({job=\"" + JOB + "\", __name__!~\"jvm_gc_pause.*|jvm_gc_concurrent_phase_time.*|up|scrape_.*|ALERTS|ALERTS_FOR_STATE\"})")
                     .forEach((labels, v) -> inPrometheus.put(labels.getOrDefault("pod", ""), v));
         }
         List<EngineSeries> out = new ArrayList<>();

@@ -22,7 +22,7 @@ public final class EngineFleetDemo {
                              [--etcd=auto|embedded|URL] [--prometheus=auto|off] [--check]
               --engines=N         N engine JVMs (1..20), each with the agent, its own pod tag (engine-0..) and share of the
                                   agents (engine i gets i+1 shares), one shared etcd, one Prometheus using file_sd_configs
-              --agents=A          agents of the whole fleet (default 10000)
+              --agents=A          agents of the whole fleet (default as without --engines)
               --scenario=NAME     steady, or etcd-outage: engine-1's connection to etcd breaks for the middle third
                                   of the run while the other engines keep theirs
               --check             exit non-zero unless every engine serves the same number of series and
@@ -60,6 +60,10 @@ public final class EngineFleetDemo {
             o = DemoOptions.parse(rest.toArray(String[]::new));
         } catch (DemoOptions.BadFlag e) {
             throw new IllegalArgumentException(e.getMessage());
+        }
+        if (o.keep() || o.report() != null || !o.expectAlerts().isEmpty() || !o.expectQuiet().isEmpty()) {
+            throw new IllegalArgumentException("--keep, --report and --expect-* belong to the single-engine demo; with --engines"
+                    + " the run prints its report (series per engine and in total) on the console");
         }
         String scenario = o.scenario().id();
         if (!scenario.equals("steady") && !scenario.equals("etcd-outage")) {

@@ -51,6 +51,10 @@ class EngineFleetDemoTest {
         assertTrue(message("--engines=1", "--scenario=etcd-outage").contains("at least 2 engines"));
         assertTrue(message("--engines=3", "--agents=5").contains("at least 6"));
         assertTrue(message("--engines=3", "--bogus=1").contains("unknown flag --bogus"));
+        assertTrue(message("--engines=3", "--keep").contains("single-engine demo"));
+        assertTrue(message("--engines=3", "--report=x.html").contains("single-engine demo"));
+        assertTrue(message("--engines=3", "--expect-alerts=HeartbeatFailingOnPod").contains("single-engine demo"));
+        assertTrue(message("--engines=3", "--scenario=saturation").contains("steady or etcd-outage"));
     }
 
     private static String message(String... args) {
