@@ -93,14 +93,14 @@ step() { # step NAME MAIN-CLASS args...
     echo "bench/run.sh: step '$name' FAILED (full log: $RES/$name.log)" >&2
     exit 1
   fi
-  tail -3 "$RES/$name.log"
+  tail -"${TAIL:-3}" "$RES/$name.log"
 }
 
 step overhead Overhead "${ROUNDS[@]}"
 step startup Startup "${ROUNDS[@]}"
 step scrape ScrapeCost
 step scrape-tls ScrapeTls
-step fleet FleetScale
+TAIL=4 step fleet FleetScale
 step memory Memory "${ROUNDS[@]}"
 
 {

@@ -54,6 +54,10 @@ public final class FleetScale {
     static final class Run {
         Variant variant;
         long populateMs;
+        /** Seconds from READY to the window: the fixed settle plus waiting for a quiet JIT (capacity forks). */
+        double settledS;
+        /** False when the JIT was still compiling when the settle cap ran out. */
+        boolean jitQuiet = true;
         double windowS;
         /** The window in wall-clock time, to select JFR samples of exactly the measured interval. */
         Instant from;
@@ -88,126 +92,75 @@ public final class FleetScale {
         String heap = Forks.option(args, "--heap", smoke ? "512m" : "4g");
         int threads = Integer.parseInt(Forks.option(args, "--populate-threads", "2"));
         boolean direct = Boolean.parseBoolean(Forks.option(args, "--direct", smoke ? "false" : "true"));
+        HeartbeatCapacity.Settings capacity = HeartbeatCapacity.Settings.from(args, smoke);
+        boolean attribution = !"capacity".equals(Forks.option(args, "--only", ""));
         Path out = Forks.resultsFile(args, "fleet.md");
         Path dir = out.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         if (!Variant.YAWL.available()) {
             throw new IllegalStateException(Variant.YAWL.unavailableReason());
         }
-        Path jfc = dir.resolve("fleet-samples.jfc");
-        Files.writeString(jfc, """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <configuration version="2.0" label="fleet-scale" description="execution samples only">
-                  <event name="jdk.ExecutionSample">
-                    <setting name="enabled">true</setting>
-                    <setting name="period">10 ms</setting>
-                  </event>
-                  <event name="jdk.CPUTimeSample">
-                    <setting name="enabled">true</setting>
-                    <setting name="throttle">10 ms</setting>
-                  </event>
-                </configuration>
-                """);
-        List<String> jvmArgs = List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseParallelGC",
-                "-D" + Populations.ONLY_PROPERTY + "=heartbeat",
-                "-Dfixture.heartbeat.executor=single",
-                "-Dfixture.heartbeat.periodMs=" + periodMs,
-                "-D" + HeartbeatPopulation.THREADS_PROPERTY + "=" + threads,
-                "-D" + HeartbeatPopulation.DIRECT_PROPERTY + "=" + direct,
-                "-XX:FlightRecorderOptions:stackdepth=256",
-                // Our agent sets this JVM-wide switch unless the operator did (MetricsEndpoint), which
-                // also turns TCP_NODELAY on for the host's own com.sun.net.httpserver servers, here the
-                // etcd stand-in: set in both forks so that they differ by the agent only (an A/B of the
-                // plain host with and without it showed no throughput difference; see docs/benchmarks.md).
-                NODELAY);
-        List<Run> runs = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        String exampleCommand = null;
-        List<Variant> variants = Variant.parse(Forks.option(args, "--variants", "plain,yawl"));
-        if (!variants.contains(Variant.PLAIN) || !variants.contains(Variant.YAWL) || variants.size() != 2) {
-            throw new IllegalArgumentException("--variants: plain and yawl, in the order to run them (got " + variants + ")");
+        // Capacity first: its short forks are the comparison the fleet step exists for.
+        List<HeartbeatCapacity.Result> capacities = new ArrayList<>();
+        for (HeartbeatCapacity.Shape shape : capacity.shapes) {
+            capacities.add(HeartbeatCapacity.run(shape, capacity, threads, failures));
         }
-        for (Variant v : variants) {
-            Path jfr = dir.resolve("fleet-" + v.name().toLowerCase(Locale.ROOT) + ".jfr");
-            Files.deleteIfExists(jfr);
-            List<String> args2 = new ArrayList<>(jvmArgs);
-            args2.add("-XX:StartFlightRecording:filename=" + jfr + ",settings=" + jfc + ",dumponexit=true");
-            int port = Forks.freePort();
-            List<String> cmd = Forks.hostCommand(v, port, args2, "serve", Integer.toString(n));
-            if (v == Variant.YAWL) {
-                // Relative to the working directory (the repository root under bench/run.sh).
-                exampleCommand = ("java " + String.join(" ", cmd.subList(1, cmd.size()))).replace(Path.of("").toAbsolutePath() + "/", "");
+        String report = HeartbeatCapacity.report(capacities, capacity, smoke);
+        List<Run> runs = new ArrayList<>();
+        if (attribution) {
+            Path jfc = dir.resolve("fleet-samples.jfc");
+            Files.writeString(jfc, """
+                    <?xml version="1.0" encoding="UTF-8"?>
+                    <configuration version="2.0" label="fleet-scale" description="execution samples only">
+                      <event name="jdk.ExecutionSample">
+                        <setting name="enabled">true</setting>
+                        <setting name="period">10 ms</setting>
+                      </event>
+                      <event name="jdk.CPUTimeSample">
+                        <setting name="enabled">true</setting>
+                        <setting name="throttle">10 ms</setting>
+                      </event>
+                    </configuration>
+                    """);
+            List<String> jvmArgs = new ArrayList<>(hostJvmArgs(heap, "single", periodMs, threads, direct));
+            jvmArgs.add("-XX:FlightRecorderOptions:stackdepth=256");
+            String exampleCommand = null;
+            List<Variant> variants = Variant.parse(Forks.option(args, "--variants", "plain,yawl"));
+            if (!variants.contains(Variant.PLAIN) || !variants.contains(Variant.YAWL) || variants.size() != 2) {
+                throw new IllegalArgumentException("--variants: plain and yawl, in the order to run them (got " + variants + ")");
             }
-            System.out.println("[fleet] " + v.title + ": " + String.join(" ", cmd));
-            Run run = new Run();
-            run.variant = v;
-            try (HostProcess host = new HostProcess(cmd)) {
-                String ready = host.await("READY", 600_000);
-                run.populateMs = Long.parseLong(ready.replaceAll(".*populate_ms=(\\d+).*", "$1"));
-                System.out.printf("[fleet] %s: %d agents populated in %.1f s%n", v.title, n, run.populateMs / 1000.0);
-                Thread.sleep(settleS * 1000L);
-                String url = v.metricsUrl(port);
+            for (Variant v : variants) {
+                Path jfr = dir.resolve("fleet-" + v.name().toLowerCase(Locale.ROOT) + ".jfr");
+                Files.deleteIfExists(jfr);
+                List<String> args2 = new ArrayList<>(jvmArgs);
+                args2.add("-XX:StartFlightRecording:filename=" + jfr + ",settings=" + jfc + ",dumponexit=true");
+                int port = Forks.freePort();
+                List<String> cmd = Forks.hostCommand(v, port, args2, "serve", Integer.toString(n));
                 if (v == Variant.YAWL) {
-                    Forks.awaitEndpoint(url, host.process(), 60_000);
+                    // Relative to the working directory (the repository root under bench/run.sh).
+                    exampleCommand = ("java " + String.join(" ", cmd.subList(1, cmd.size()))).replace(Path.of("").toAbsolutePath() + "/", "");
                 }
-                long pid = host.process().pid();
-                run.loadBefore = loadAverage();
-                Scrape s0 = v == Variant.YAWL ? scrape(url) : null;
-                long puts0 = puts(host);
-                long cpu0 = cpuTicks(pid);
-                run.from = Instant.now();
-                long t0 = System.nanoTime();
-                if (s0 != null) {
-                    trend(run, s0, 0);
-                }
-                long end = t0 + windowS * 1_000_000_000L;
-                while (System.nanoTime() < end) {
-                    Thread.sleep(Math.min(scrapeS * 1000L, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-                    if (v == Variant.YAWL && System.nanoTime() < end - 500_000_000L) {
-                        trend(run, scrape(url), (System.nanoTime() - t0) / 1e9);
+                Run run = fork(v, cmd, port, n, settleS, windowS, scrapeS, failures);
+                if (!Files.isRegularFile(jfr) || Files.size(jfr) == 0) {
+                    failures.add(v.title + ": JFR recording " + jfr + " missing or empty");
+                } else {
+                    run.jfr = JfrAttribution.read(jfr, run.from, run.to);
+                    if (run.exec() == null || run.exec().samples == 0) {
+                        failures.add(v.title + ": no jdk.ExecutionSample in the window of " + jfr);
                     }
                 }
-                long cpu1 = cpuTicks(pid);
-                long puts1 = puts(host);
-                Scrape s1 = v == Variant.YAWL ? scrape(url) : null;
-                run.to = Instant.now();
-                run.windowS = (System.nanoTime() - t0) / 1e9;
-                run.loadAfter = loadAverage();
-                run.cpuS = (cpu1 - cpu0) / (double) clockTicksPerSecond();
-                run.putsDelta = puts1 - puts0;
-                if (s1 != null) {
-                    trend(run, s1, run.windowS);
-                    run.tasksDelta = s1.value(TASKS) - s0.value(TASKS);
-                    run.latencyBuckets = bucketDeltas(s0, s1, LATENCY);
-                    run.latenessBuckets = bucketDeltas(s0, s1, LATENESS);
-                    for (Scrape.Sample smp : s1.find(OUTCOMES)) {
-                        String o = smp.labels().get("outcome");
-                        run.outcomes.put(o, smp.value() - s0.value(OUTCOMES, "outcome", o));
-                    }
-                    if (run.tasksDelta <= 0) {
-                        failures.add(v.title + ": " + TASKS + " did not move over the window (renewals not recorded)");
-                    }
-                }
-                if (run.putsDelta <= 0) {
-                    failures.add(v.title + ": the etcd stand-in received no renewal over the window");
-                }
-                host.send("exit");
-                host.awaitExit(180_000);
+                System.out.printf(Locale.ROOT, "[fleet] %s: window %.1f s, renewals %.0f/s (offered %.0f/s), CPU %.2f cores, JFR samples %d, agent share %.2f %%%n",
+                        v.title, run.windowS, run.putsDelta / run.windowS, n * 1000.0 / periodMs, run.cpuS / run.windowS,
+                        run.exec() == null ? 0 : run.exec().samples, run.exec() == null ? 0 : 100 * run.exec().agentShare());
+                runs.add(run);
             }
-            if (!Files.isRegularFile(jfr) || Files.size(jfr) == 0) {
-                failures.add(v.title + ": JFR recording " + jfr + " missing or empty");
-            } else {
-                run.jfr = JfrAttribution.read(jfr, run.from, run.to);
-                if (run.exec() == null || run.exec().samples == 0) {
-                    failures.add(v.title + ": no jdk.ExecutionSample in the window of " + jfr);
-                }
+            report += report(runs, n, periodMs, windowS, settleS, scrapeS, heap, threads, direct, exampleCommand, failures);
+        } else {
+            for (String f : failures) {
+                report += "- **FAILED**: " + f + "\n";
             }
-            System.out.printf(Locale.ROOT, "[fleet] %s: window %.1f s, renewals %.0f/s (offered %.0f/s), CPU %.2f cores, JFR samples %d, agent share %.2f %%%n",
-                    v.title, run.windowS, run.putsDelta / run.windowS, n * 1000.0 / periodMs, run.cpuS / run.windowS,
-                    run.exec() == null ? 0 : run.exec().samples, run.exec() == null ? 0 : 100 * run.exec().agentShare());
-            runs.add(run);
         }
-        String report = report(runs, n, periodMs, windowS, settleS, scrapeS, heap, threads, direct, exampleCommand, failures);
         Files.writeString(out, report);
         System.out.println(report);
         for (Run r : runs) { // the last lines are what bench/run.sh shows
@@ -215,10 +168,112 @@ public final class FleetScale {
                     r.variant.title, r.putsDelta / r.windowS, n * 1000.0 / periodMs, r.cpuS / r.windowS,
                     share(r.exec()), share(r.jfr.get(JfrAttribution.CPU_TIME_SAMPLE)));
         }
+        for (HeartbeatCapacity.Result c : capacities) {
+            System.out.println("[fleet] " + HeartbeatCapacity.summaryLine(c, smoke));
+        }
         if (!failures.isEmpty()) {
             System.err.println("[fleet] FAILED: " + failures);
             System.exit(1);
         }
+    }
+
+    /**
+     * The host's JVM arguments, identical for both variants (the agent fork only adds -javaagent
+     * and the bench's own -Dbench.yawl.port): heap, GC, the heartbeat population alone with the
+     * given executor shape and period, and the JVM-wide switches of the etcd stand-in.
+     */
+    static List<String> hostJvmArgs(String heap, String executor, long periodMs, int threads, boolean direct) {
+        return List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseParallelGC",
+                "-D" + Populations.ONLY_PROPERTY + "=heartbeat",
+                "-Dfixture.heartbeat.executor=" + executor,
+                "-Dfixture.heartbeat.periodMs=" + periodMs,
+                "-D" + HeartbeatPopulation.THREADS_PROPERTY + "=" + threads,
+                "-D" + HeartbeatPopulation.DIRECT_PROPERTY + "=" + direct,
+                // TCP_NODELAY for the host's own com.sun.net.httpserver servers, here the etcd stand-in
+                // (JVM-wide, read once). Older agents set it from their endpoint; the stand-in is given
+                // it explicitly in both forks so that they differ by the agent only, whatever the agent
+                // does (an A/B of the plain host with and without it showed no throughput difference).
+                NODELAY);
+    }
+
+    /**
+     * One host fork: start, populate n agents, settle, then a window measuring etcd puts (renewals
+     * completed), process CPU and, with our agent, its /metrics every scrapeS seconds (and at both
+     * ends). Correctness problems go to failures.
+     */
+    static Run fork(Variant v, List<String> cmd, int port, int n, int settleS, int windowS, int scrapeS,
+                    List<String> failures) throws Exception {
+        return fork(v, cmd, port, n, settleS, 0, windowS, scrapeS, 600_000, failures);
+    }
+
+    /**
+     * As above; with jitCapS &gt; 0 the window waits, after settleS, until the host's JIT compiler
+     * threads have been quiet for {@link #JIT_QUIET_S} s (at most jitCapS more seconds).
+     */
+    static Run fork(Variant v, List<String> cmd, int port, int n, int settleS, int jitCapS, int windowS, int scrapeS,
+                    long readyTimeoutMs, List<String> failures) throws Exception {
+        System.out.println("[fleet] " + v.title + ": " + String.join(" ", cmd));
+        Run run = new Run();
+        run.variant = v;
+        try (HostProcess host = new HostProcess(cmd)) {
+            String ready = host.await("READY", readyTimeoutMs);
+            run.populateMs = Long.parseLong(ready.replaceAll(".*populate_ms=(\\d+).*", "$1"));
+            System.out.printf("[fleet] %s: %d agents populated in %.1f s%n", v.title, n, run.populateMs / 1000.0);
+            long settleStart = System.nanoTime();
+            Thread.sleep(settleS * 1000L);
+            if (jitCapS > 0) {
+                run.jitQuiet = awaitQuietJit(host.process().pid(), jitCapS);
+            }
+            run.settledS = (System.nanoTime() - settleStart) / 1e9;
+            String url = v.metricsUrl(port);
+            if (v == Variant.YAWL) {
+                Forks.awaitEndpoint(url, host.process(), 60_000);
+            }
+            long pid = host.process().pid();
+            run.loadBefore = loadAverage();
+            Scrape s0 = v == Variant.YAWL ? scrape(url) : null;
+            long puts0 = puts(host);
+            long cpu0 = cpuTicks(pid);
+            run.from = Instant.now();
+            long t0 = System.nanoTime();
+            if (s0 != null) {
+                trend(run, s0, 0);
+            }
+            long end = t0 + windowS * 1_000_000_000L;
+            while (System.nanoTime() < end) {
+                Thread.sleep(Math.min(scrapeS * 1000L, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+                if (v == Variant.YAWL && System.nanoTime() < end - 500_000_000L) {
+                    trend(run, scrape(url), (System.nanoTime() - t0) / 1e9);
+                }
+            }
+            long cpu1 = cpuTicks(pid);
+            long puts1 = puts(host);
+            Scrape s1 = v == Variant.YAWL ? scrape(url) : null;
+            run.to = Instant.now();
+            run.windowS = (System.nanoTime() - t0) / 1e9;
+            run.loadAfter = loadAverage();
+            run.cpuS = (cpu1 - cpu0) / (double) clockTicksPerSecond();
+            run.putsDelta = puts1 - puts0;
+            if (s1 != null) {
+                trend(run, s1, run.windowS);
+                run.tasksDelta = s1.value(TASKS) - s0.value(TASKS);
+                run.latencyBuckets = bucketDeltas(s0, s1, LATENCY);
+                run.latenessBuckets = bucketDeltas(s0, s1, LATENESS);
+                for (Scrape.Sample smp : s1.find(OUTCOMES)) {
+                    String o = smp.labels().get("outcome");
+                    run.outcomes.put(o, smp.value() - s0.value(OUTCOMES, "outcome", o));
+                }
+                if (run.tasksDelta <= 0) {
+                    failures.add(v.title + ": " + TASKS + " did not move over the window (renewals not recorded)");
+                }
+            }
+            if (run.putsDelta <= 0) {
+                failures.add(v.title + ": the etcd stand-in received no renewal over the window");
+            }
+            host.send("exit");
+            host.awaitExit(180_000);
+        }
+        return run;
     }
 
     private static String share(JfrAttribution a) {
@@ -254,6 +309,56 @@ public final class FleetScale {
         List<String> lines = host.lines("STATS ");
         String last = lines.get(lines.size() - 1);
         return Long.parseLong(last.replaceAll(".*etcd_puts=(\\d+).*", "$1"));
+    }
+
+    /** Compiler CPU over this many seconds at most {@link #JIT_QUIET_TICKS} clock ticks: JIT warm-up is over. */
+    static final int JIT_QUIET_S = 2;
+    static final long JIT_QUIET_TICKS = 2;
+
+    /**
+     * Waits until the JIT compiler threads of pid used at most {@link #JIT_QUIET_TICKS} ticks of CPU
+     * over {@link #JIT_QUIET_S} s, or capS seconds passed; true when it got quiet. A capacity window
+     * that overlaps JIT warm-up measures how fast the JIT finishes on a loaded machine (and a JVM with
+     * an agent compiles more: its recorders, the woven methods), not the executor's steady state.
+     */
+    static boolean awaitQuietJit(long pid, int capS) throws InterruptedException {
+        long deadline = System.nanoTime() + capS * 1_000_000_000L;
+        long last = compilerTicks(pid);
+        java.util.ArrayDeque<Long> history = new java.util.ArrayDeque<>();
+        history.add(last);
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            long now = compilerTicks(pid);
+            history.add(now);
+            if (history.size() > JIT_QUIET_S + 1) {
+                history.removeFirst();
+            }
+            if (history.size() == JIT_QUIET_S + 1 && now - history.peekFirst() <= JIT_QUIET_TICKS) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** utime+stime of the threads named "C1 CompilerThre..." / "C2 CompilerThre..." (HotSpot's JIT). */
+    static long compilerTicks(long pid) {
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(t.resolve("comm")).contains("CompilerThre")) {
+                        String stat = Files.readString(t.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // a compiler thread may exit between list and read
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return sum;
     }
 
     static long cpuTicks(long pid) throws IOException {
@@ -326,18 +431,18 @@ public final class FleetScale {
                          boolean direct, String exampleCommand, List<String> failures) {
         double offered = n * 1000.0 / periodMs;
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "## 4. Fleet scale: %,d registered agents, renewals every %.0f s, single-thread heartbeat executor\n\n", n, periodMs / 1000.0));
+        sb.append(String.format(Locale.ROOT, "### 4b. Agent share at scale: %,d registered agents, renewals every %.0f s, single-thread heartbeat executor\n\n", n, periodMs / 1000.0));
         sb.append(String.format(Locale.ROOT,
                 "Host: `BenchHost serve %d` with only the heartbeat population (`-D%s=heartbeat`): %,d agents registered with one "
                 + "engine-shaped `EtcdAgentRegistryClient` using the newer engine's `Executors.newSingleThreadScheduledExecutor` "
                 + "(`-Dfixture.heartbeat.executor=single`), renewal period %d ms (`-Dfixture.heartbeat.periodMs`; the engine's is 10,000), "
                 + "so **%,.0f renewals/s offered**; etcd stand-in on loopback in the same JVM (answers every put with 200). "
-                + "`-Xms%s -Xmx%s -XX:+UseParallelGC " + NODELAY + "` (in both forks: our agent sets that JVM-wide switch, "
-                + "which also changes the host's own JDK HTTP servers, here the etcd stand-in), populated from %d threads%s. "
+                + "`-Xms%s -Xmx%s -XX:+UseParallelGC " + NODELAY + "` (in both forks: TCP_NODELAY for the host's own JDK HTTP server, "
+                + "the etcd stand-in, so that the forks differ by the agent only), populated from %d threads%s. "
                 + "JFR from JVM start (`-XX:StartFlightRecording` with only `jdk.ExecutionSample` every 10 ms and `jdk.CPUTimeSample` every 10 ms of CPU, stack depth 256); "
                 + "after populating and %d s settling, a %d s window: samples in the window, process CPU from `/proc/PID/stat` "
                 + "(utime+stime), renewals completed = etcd puts received by the stand-in (the same count with and without the agent); "
-                + "with the agent, /metrics scraped every %d s (as Prometheus would). One fork per variant, %s first.\n\n",
+                + "with the agent, /metrics scraped every %d s (as Prometheus would). One fork per variant, %s first: this part is for the agent's share of the samples (one recording each); the with/without capacity comparison is 4a.\n\n",
                 n, Populations.ONLY_PROPERTY, n, periodMs, offered, heap, heap, threads,
                 direct ? " (the first 1,000 through `register()`, the rest through what `register()` does after its initial put: "
                         + "cache entry + the engine's own `startHeartbeat`, reflectively, `-Dbench.populate.direct=true`; "
@@ -360,7 +465,7 @@ public final class FleetScale {
         Run agent = runs.stream().filter(r -> r.variant == Variant.YAWL).findFirst().orElse(null);
         if (plain != null && agent != null && plain.putsDelta > 0 && agent.putsDelta > 0) {
             sb.append(String.format(Locale.ROOT, "\nWith / without the agent: process CPU x%.2f, renewals completed x%.2f, CPU per renewal x%.2f "
-                    + "(one fork each on a shared machine: read these with the load average; the shares below come from one recording and are what matters).\n",
+                    + "(one fork each, JFR on: not a capacity comparison, which is 4a; the shares below come from one recording each and are what this part is for).\n",
                     (agent.cpuS / agent.windowS) / (plain.cpuS / plain.windowS),
                     (agent.putsDelta / agent.windowS) / (plain.putsDelta / plain.windowS),
                     (agent.cpuS / agent.putsDelta) / (plain.cpuS / plain.putsDelta)));

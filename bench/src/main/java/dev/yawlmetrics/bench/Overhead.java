@@ -132,7 +132,7 @@ public final class Overhead {
             double ratio = added / floor;
             String shortName = name.replace("dev.yawlmetrics.bench.percall.", "");
             // A target verdict on an added time the forks cannot resolve would be a coin toss.
-            String verdict = rounds >= 2 && !resolved(plain.get(name), agent.get(name)) ? "within noise"
+            String verdict = rounds >= 2 && !Stats.signsAgree(plain.get(name), agent.get(name)) ? "within noise"
                     : ratio <= TARGET ? "met" : "**missed**";
             rows.put(shortName, "| " + shortName + " | " + p.summary("%.1f") + " | " + a.summary("%.1f") + " | "
                     + Stats.fmt("%.1f", added) + " | " + Stats.fmt("%.2f", ratio) + "x | " + verdict + " |\n");
@@ -166,26 +166,11 @@ public final class Overhead {
             Stats ps = new Stats(plain.get(name));
             Stats as = new Stats(agent.get(name));
             sb.append("| ").append(name.replace("dev.yawlmetrics.bench.percall.", "")).append(" | ")
-              .append(new Stats(perRound(plain.get(name), agent.get(name))).summary("%.1f")).append(" | ")
+              .append(new Stats(Stats.perRound(plain.get(name), agent.get(name))).summary("%.1f")).append(" | ")
               .append(Stats.fmt("%.1f", ps.max() - ps.min())).append(" | ")
               .append(Stats.fmt("%.1f", as.max() - as.min())).append(" | ")
-              .append(resolved(plain.get(name), agent.get(name)) ? "resolved" : "**within noise**").append(" |\n");
+              .append(Stats.signsAgree(plain.get(name), agent.get(name)) ? "resolved" : "**within noise**").append(" |\n");
         }
         sb.append("\n");
-    }
-
-    /** Agent fork minus plain fork, round by round (both lists are in round order). */
-    static List<Double> perRound(List<Double> plain, List<Double> agent) {
-        List<Double> out = new ArrayList<>();
-        for (int r = 0; r < Math.min(plain.size(), agent.size()); r++) {
-            out.add(agent.get(r) - plain.get(r));
-        }
-        return out;
-    }
-
-    /** Every round's added time has the same sign (alternating paired rounds; a sign test). */
-    static boolean resolved(List<Double> plain, List<Double> agent) {
-        Stats s = new Stats(perRound(plain, agent));
-        return s.min() > 0 || s.max() < 0;
     }
 }

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** How fleet-scale samples are charged to the agent and how histogram buckets become quantiles. No timing. */
 class FleetScaleArithmeticTest {
@@ -66,5 +69,62 @@ class FleetScaleArithmeticTest {
         assertEquals("> 1,000 ms", FleetScale.quantile(d, 0.99));
         assertEquals(10.0, FleetScale.p50UpperBound(d));
         assertEquals("-", FleetScale.quantile(FleetScale.bucketDeltas(s1, s1, "h"), 0.5));
+    }
+
+    private static HeartbeatCapacity.Result capacity(List<Double> plain, List<Double> agent, double offered) {
+        HeartbeatCapacity.Result c = new HeartbeatCapacity.Result(HeartbeatCapacity.Shape.SINGLE);
+        c.offered = offered;
+        for (int r = 0; r < plain.size(); r++) {
+            c.plain.add(plain.get(r));
+            c.agent.add(agent.get(r));
+            c.plainCpuUs.add(300.0);
+            c.agentCpuUs.add(300.0);
+            c.plainFirst.add(r % 2 == 0);
+            c.load.add("1 → 1");
+            c.settled.add("20 / 25");
+        }
+        return c;
+    }
+
+    @Test
+    void capacityVerdictIsTheMedianRatioAgainstTheTargetAndOnlyMissedWhenEveryRoundAgrees() {
+        // agent slower in every round, median ratio 0.95: resolved and missed
+        HeartbeatCapacity.Result slower = capacity(List.of(1000.0, 1000.0, 1000.0, 1000.0, 1000.0),
+                List.of(950.0, 940.0, 960.0, 990.0, 900.0), 25000);
+        assertEquals(0.95, slower.medianRatio(), 1e-9);
+        assertTrue(slower.resolved());
+        assertEquals("**missed**", HeartbeatCapacity.verdict(slower));
+        assertTrue(HeartbeatCapacity.noise(slower).startsWith("resolved: the agent fork was slower in all 5 rounds (by chance alone: 6.3 %)"),
+                HeartbeatCapacity.noise(slower));
+        // same median, but one round the other way: within noise, no verdict
+        HeartbeatCapacity.Result mixed = capacity(List.of(1000.0, 1000.0, 1000.0, 1000.0, 1000.0),
+                List.of(950.0, 940.0, 960.0, 1010.0, 900.0), 25000);
+        assertFalse(mixed.resolved());
+        assertEquals("within noise", HeartbeatCapacity.verdict(mixed));
+        // at or above 0.99: met; said so when the rounds disagree on the sign
+        HeartbeatCapacity.Result close = capacity(List.of(1000.0, 1000.0, 1000.0), List.of(995.0, 990.0, 1020.0), 25000);
+        assertEquals(0.995, close.medianRatio(), 1e-9);
+        assertEquals("met by the median (difference within noise)", HeartbeatCapacity.verdict(close));
+        assertEquals("met", HeartbeatCapacity.verdict(capacity(List.of(1000.0, 1000.0, 1000.0), List.of(995.0, 999.0, 998.0), 25000)));
+        // one round cannot be resolved; an executor that kept up measured no capacity
+        assertEquals("not resolvable with 1 round", HeartbeatCapacity.verdict(capacity(List.of(1000.0), List.of(900.0), 25000)));
+        assertTrue(HeartbeatCapacity.verdict(capacity(List.of(1000.0, 1000.0), List.of(900.0, 900.0), 1100)).startsWith("not measured"));
+    }
+
+    @Test
+    void smokeCapacityReportCarriesTheCaveat() {
+        HeartbeatCapacity.Settings s = HeartbeatCapacity.Settings.from(new String[] {"--smoke"}, true);
+        HeartbeatCapacity.Result c = capacity(List.of(1000.0), List.of(700.0), s.offered());
+        String md = HeartbeatCapacity.report(List.of(c), s, true);
+        assertTrue(md.contains("cannot resolve a capacity difference"), md);
+        assertTrue(md.contains("| 1 | plain first | 1,000 | 700 | 0.700 |"), md);
+        assertTrue(HeartbeatCapacity.summaryLine(c, true).contains("SMOKE: a few seconds on a shared machine cannot resolve capacity"));
+        assertFalse(HeartbeatCapacity.report(List.of(c), s, false).contains("SMOKE"));
+    }
+
+    @Test
+    void capacitySettleMustOutlastThePeriod() {
+        assertThrows(IllegalArgumentException.class,
+                () -> HeartbeatCapacity.Settings.from(new String[] {"--capacity-period-ms", "10000", "--capacity-settle-s", "5"}, false));
     }
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 public final class RenewalTask implements Runnable {
     /** Outcome of the current run: set by the advice on publishToEtcd; stays null if no put ran. */
     static final byte NONE = 0;
+    /** values() clones its array on every call; this runs once per renewal on the heartbeat thread. */
+    private static final EtcdOutcome[] OUTCOMES = EtcdOutcome.values();
 
     private final Runnable delegate;
     private final long periodNanos;
@@ -49,7 +51,7 @@ public final class RenewalTask implements Runnable {
 
     /** The renewal's outcome; a renewal that made no put did not renew anything, so it is an error. */
     EtcdOutcome outcome() {
-        return currentOutcome == NONE ? EtcdOutcome.ERROR : EtcdOutcome.values()[currentOutcome - 1];
+        return currentOutcome == NONE ? EtcdOutcome.ERROR : OUTCOMES[currentOutcome - 1];
     }
 
     /** Records this run's success or failure; true when it is a success right after a failure. */

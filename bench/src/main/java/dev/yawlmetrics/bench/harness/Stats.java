@@ -43,4 +43,36 @@ public final class Stats {
     public static String fmt(String format, double v) {
         return String.format(Locale.ROOT, format, v);
     }
+
+    /** Agent fork minus plain fork, round by round (both lists in round order). */
+    public static List<Double> perRound(List<Double> plain, List<Double> agent) {
+        List<Double> out = new ArrayList<>();
+        for (int r = 0; r < Math.min(plain.size(), agent.size()); r++) {
+            out.add(agent.get(r) - plain.get(r));
+        }
+        return out;
+    }
+
+    /**
+     * A paired sign test over alternating rounds: true when every round's difference (agent minus
+     * plain) has the same sign, which chance alone gives with probability 2^(1-rounds). False with
+     * fewer than 2 rounds (one pair says nothing about the noise) or any zero difference.
+     */
+    public static boolean signsAgree(List<Double> plain, List<Double> agent) {
+        List<Double> d = perRound(plain, agent);
+        if (d.size() < 2) {
+            return false;
+        }
+        Stats s = new Stats(d);
+        return s.min() > 0 || s.max() < 0;
+    }
+
+    /** Agent fork divided by plain fork, round by round. */
+    public static List<Double> ratios(List<Double> plain, List<Double> agent) {
+        List<Double> out = new ArrayList<>();
+        for (int r = 0; r < Math.min(plain.size(), agent.size()); r++) {
+            out.add(agent.get(r) / plain.get(r));
+        }
+        return out;
+    }
 }
