@@ -1,5 +1,7 @@
 package dev.yawlmetrics.agent;
 
+import dev.yawlmetrics.agent.attach.AgentProperties;
+import dev.yawlmetrics.agent.attach.AgentSession;
 import dev.yawlmetrics.agent.config.MetricsAgentConfig;
 import dev.yawlmetrics.agent.core.MetricsAgentLog;
 import dev.yawlmetrics.agent.endpoint.MetricsEndpoint;
@@ -15,20 +17,24 @@ import java.util.List;
 
 /**
  * The agent's start-up work, on its own daemon thread so the engine's main thread never waits
- * for it: the registry, the endpoint, each module's start-up, Byte Buddy warm-up, and the
- * retransformation of targets that were loaded before the gate was in place.
+ * for it: the registry, each module's start-up, the weaver's warm-up, the retransformation of
+ * targets that were loaded before the gate was in place (all of them after a late attach), and
+ * the endpoint.
  */
 final class MetricsAgentStarter implements Runnable {
     private final MetricsAgentConfig config;
     private final List<InstrumentationModule> modules;
     private final ClassLoadGate gate;
     private final Instrumentation inst;
+    private final AgentSession session;
 
-    MetricsAgentStarter(MetricsAgentConfig config, List<InstrumentationModule> modules, ClassLoadGate gate, Instrumentation inst) {
+    MetricsAgentStarter(MetricsAgentConfig config, List<InstrumentationModule> modules, ClassLoadGate gate, Instrumentation inst,
+                        AgentSession session) {
         this.config = config;
         this.modules = modules;
         this.gate = gate;
         this.inst = inst;
+        this.session = session;
     }
 
     @Override
@@ -40,11 +46,7 @@ final class MetricsAgentStarter implements Runnable {
             MetricsAgentLog.error("could not create the meter registry; no metrics will be served: " + t);
             return;
         }
-        try {
-            MetricsEndpoint.start(config, registry);
-        } catch (Throwable t) {
-            MetricsAgentLog.error("metrics endpoint NOT started: " + t + "; the engine runs on without a metrics endpoint");
-        }
+        session.publish(AgentProperties.STARTING);
         ModuleContext context = new ModuleContext(inst, registry, MetricsAgentHealth.OUTCOMES);
         for (InstrumentationModule m : modules) {
             try {
@@ -60,5 +62,13 @@ final class MetricsAgentStarter implements Runnable {
         } catch (Throwable t) {
             MetricsAgentLog.error("could not prepare class transformation: " + t);
         }
+        // Last: once the endpoint answers, every target already loaded is instrumented (a scrape or
+        // a test that waits for the "listening" line never races the retransformation).
+        try {
+            session.endpoint(MetricsEndpoint.start(config, registry));
+        } catch (Throwable t) {
+            MetricsAgentLog.error("metrics endpoint NOT started: " + t + "; the engine runs on without a metrics endpoint");
+        }
+        session.publish(AgentProperties.ATTACHED);
     }
 }

@@ -1,11 +1,13 @@
 package dev.yawlmetrics.agent;
 
+import dev.yawlmetrics.agent.attach.AgentSession;
 import dev.yawlmetrics.agent.config.MetricsAgentConfig;
 import dev.yawlmetrics.agent.config.ConfigLoader;
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.core.MetricsAgentLog;
 import dev.yawlmetrics.agent.core.MetricsAgentVersion;
 import dev.yawlmetrics.agent.core.DaemonThreads;
+import dev.yawlmetrics.agent.core.StartMode;
 import dev.yawlmetrics.agent.instrumentation.ClassLoadGate;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
 import dev.yawlmetrics.agent.Instrumentations;
@@ -14,7 +16,6 @@ import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.lang.instrument.Instrumentation;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Entry point of {@code -javaagent:yawl-metrics-agent.jar[=key=value,...]}.
@@ -26,26 +27,41 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * log line and the engine starts as if the agent were absent.
  */
 public final class YawlMetricsAgent {
-    private static final AtomicBoolean STARTED = new AtomicBoolean();
-
     private YawlMetricsAgent() {}
 
     public static void premain(String args, Instrumentation inst) {
-        start(args, inst);
+        start(args, inst, false);
     }
 
+    /**
+     * Loaded into a running JVM by {@code java -jar yawl-metrics-agent.jar attach <pid>} (or any
+     * attach tool); {@code detach <pid>} loads the agent again with {@link AgentSession#DETACH_ARGUMENT}.
+     * Runs on the JVM's attach listener thread, never on an engine thread.
+     */
     public static void agentmain(String args, Instrumentation inst) {
-        start(args, inst);
+        if (AgentSession.DETACH_ARGUMENT.equals(args)) {
+            try {
+                AgentSession.detach(inst);
+            } catch (Throwable t) {
+                MetricsAgentLog.error("detach failed part-way: " + t);
+            }
+            return;
+        }
+        start(args, inst, true);
     }
 
-    private static void start(String args, Instrumentation inst) {
+    private static void start(String args, Instrumentation inst, boolean late) {
         long t0 = System.nanoTime();
         try {
-            if (!STARTED.compareAndSet(false, true)) {
-                MetricsAgentLog.warn("agent already attached to this JVM; the second -javaagent is ignored");
+            MetricsAgentConfig config = ConfigLoader.fromEnvironment(args);
+            List<InstrumentationModule> modules = Instrumentations.enabled(config);
+            AgentSession session = AgentSession.begin(inst, config, modules, late);
+            if (session == null) {
+                MetricsAgentLog.warn(late ? "agent already attached to this JVM; this attach changed nothing"
+                        : "agent already attached to this JVM; the second -javaagent is ignored");
                 return;
             }
-            MetricsAgentConfig config = ConfigLoader.fromEnvironment(args);
+            StartMode.set(late);
             MetricsAgentLog.debug(config.debug());
             MetricsAgentRegistry.configure(config);
             for (String problem : config.problems()) {
@@ -56,22 +72,22 @@ public final class YawlMetricsAgent {
                         + " disabled by yawl.metrics.enabled=false: nothing instrumented, no port opened");
                 return;
             }
-            List<InstrumentationModule> modules = Instrumentations.enabled(config);
-            MetricsAgentLog.info(startupLine(config, modules));
+            MetricsAgentLog.info(startupLine(config, modules, late));
             ClassLoadGate gate = new ClassLoadGate(modules, MetricsAgentHealth.OUTCOMES);
             if (gate.hasTargets()) {
                 inst.addTransformer(gate, true);
+                session.gate(gate);
             }
-            DaemonThreads.start("yawl-metrics-init", new MetricsAgentStarter(config, modules, gate, inst));
+            session.starter(DaemonThreads.start("yawl-metrics-init", new MetricsAgentStarter(config, modules, gate, inst, session)));
             MetricsAgentLog.debug("premain returned after " + (System.nanoTime() - t0) / 1_000 + " us on the engine's thread");
         } catch (Throwable t) {
             MetricsAgentLog.error("agent failed to start; the engine continues without metrics: " + t);
         }
     }
 
-    private static String startupLine(MetricsAgentConfig config, List<InstrumentationModule> modules) {
+    private static String startupLine(MetricsAgentConfig config, List<InstrumentationModule> modules, boolean late) {
         StringBuilder sb = new StringBuilder("yawl-metrics-agent ").append(MetricsAgentVersion.VALUE)
-                .append(" starting on Java ").append(System.getProperty("java.version"))
+                .append(late ? " attaching to a running JVM on Java " : " starting on Java ").append(System.getProperty("java.version"))
                 .append(": port=").append(config.port()).append(" path=").append(config.path())
                 .append(" instrumentations:");
         for (InstrumentationName n : InstrumentationName.values()) {

@@ -1,6 +1,7 @@
 package dev.yawlmetrics.agent.discovery;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
+import dev.yawlmetrics.agent.core.StartMode;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
 import dev.yawlmetrics.agent.instrumentation.CallSiteRewriter;
 import dev.yawlmetrics.agent.instrumentation.ClassShape;
@@ -18,6 +19,7 @@ import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -51,6 +53,12 @@ public final class DiscoveryInstrumentation implements InstrumentationModule {
         return List.of(PartyAgentShape.TARGET);
     }
 
+    /** A later attach meets every agent afresh. */
+    @Override
+    public void onAgentDetached() {
+        dev.yawlmetrics.agent.targets.SideStates.clear();
+    }
+
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
         return List.of(new AgentType());
@@ -59,17 +67,23 @@ public final class DiscoveryInstrumentation implements InstrumentationModule {
     static final class AgentType extends PartyAgentType {
         static final Predicate<Member> CYCLE = named("runDiscoveryCycle").and(takesArguments(0)).and(returns(boolean.class));
         static final Predicate<Member> LOOP = PartyAgentShape.DISCOVERY_LAMBDA.and(isStatic().negate());
+        static final Predicate<Member> STOP = named("stop").and(takesArguments(0));
 
         @Override
         protected ClassShape.Expect[] expectedMethods() {
             return new ClassShape.Expect[] {
                     ClassShape.method("boolean runDiscoveryCycle()", CYCLE),
                     ClassShape.method("instance lambda$startDiscoveryLoop$N()", LOOP),
-                    ClassShape.method("processWorkItem(WorkItemRecord)", named("processWorkItem").and(takesArguments(1)))};
+                    ClassShape.method("processWorkItem(WorkItemRecord)", named("processWorkItem").and(takesArguments(1))),
+                    ClassShape.method("void stop()", STOP)};
         }
 
         @Override
         public void transform(Weaving weaving) {
+            if (StartMode.isLate()) {
+                transformLate(weaving);
+                return;
+            }
             PartyAgentShape.ensureTracked(weaving);
             weaving.advise(CYCLE, MethodAdvice.builder()
                             .exit(Hook.of(DiscoveryRecorder.class, "cycleFinished"), returned(), thrown()).onThrowable().build())
@@ -90,6 +104,29 @@ public final class DiscoveryInstrumentation implements InstrumentationModule {
                 wrapper(cv, clientName, itf, CHECK_IN, CHECK_IN_DESC, WRAP_CHECK_IN, "checkedIn");
             }).rewrite(named("processWorkItem"), CallSiteRewriter.redirect(clientName, CHECK_OUT, CHECK_OUT_DESC, self, WRAP_CHECK_OUT))
                     .rewrite(named("processWorkItem"), CallSiteRewriter.redirect(clientName, CHECK_IN, CHECK_IN_DESC, self, WRAP_CHECK_IN));
+        }
+
+        /**
+         * After a late attach the class keeps its shape (no added fields or methods) and running
+         * discovery loops keep the engine's original loop code (their frame never returns), so
+         * everything hangs off methods called anew: each cycle's entry and exit, stop(), and the
+         * client's calls inside processWorkItem (replaced by static calls of the agent).
+         */
+        private static void transformLate(Weaving weaving) {
+            weaving.advise(CYCLE, MethodAdvice.builder()
+                            .enter(Hook.of(DiscoveryRecorder.class, "cycleStarting"), self())
+                            .exit(Hook.of(DiscoveryRecorder.class, "cycleFinished"), returned(), thrown()).onThrowable().build())
+                    .advise(STOP, MethodAdvice.builder().exit(Hook.of(DiscoveryRecorder.class, "agentStopped"), self()).build());
+            ClassShape client = clientType(weaving);
+            if (client == null || !client.declaresMethod(clientMethod(CHECK_OUT, CHECK_OUT_DESC))
+                    || !client.declaresMethod(clientMethod(CHECK_IN, CHECK_IN_DESC))) {
+                return;
+            }
+            Set<String> owner = Set.of(client.internalName());
+            weaving.rewrite(named("processWorkItem"), CallSiteRewriter.substitute(owner, CHECK_OUT, CHECK_OUT_DESC,
+                            Hook.of(DiscoveryRecorder.class, "checkOutWorkItem")))
+                    .rewrite(named("processWorkItem"), CallSiteRewriter.substitute(owner, CHECK_IN, CHECK_IN_DESC,
+                            Hook.of(DiscoveryRecorder.class, "checkInWorkItem")));
         }
 
         private static Predicate<Member> clientMethod(String name, String descriptor) {

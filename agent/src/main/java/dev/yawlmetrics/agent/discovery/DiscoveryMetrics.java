@@ -116,6 +116,19 @@ public final class DiscoveryMetrics {
     /** At the loop's sleep: the cycle's empty count and backoff are final, the sleep is about to start. */
     public void sleeping(TrackedPartyAgent agent, double sleepMs) {
         sleep.record(sleepMs);
+        refresh(agent);
+    }
+
+    /**
+     * After a late attach: a discovery loop already running keeps the engine's original loop code
+     * (its frame never returns), so the agent sees it at each cycle's start, where the fields still
+     * hold what the loop just slept on. The sleep itself (jitter included) is not seen.
+     */
+    public void cycleStarting(TrackedPartyAgent agent) {
+        refresh(agent);
+    }
+
+    private void refresh(TrackedPartyAgent agent) {
         int recorded = agent.yawlMetrics$empties();
         if (recorded == 0) {
             loopStarted(agent);

@@ -3,6 +3,7 @@ package dev.yawlmetrics.agent.etcd;
 import dev.yawlmetrics.agent.targets.EtcdOutcome;
 import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
+import dev.yawlmetrics.agent.metrics.Meters;
 import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 /**
@@ -19,12 +20,11 @@ public final class EtcdRecorder {
     /** Per-thread nesting depth of the heartbeat lambda (a one-element array: no set() per call). */
     private static final ThreadLocal<int[]> IN_RENEWAL = ThreadLocal.withInitial(() -> new int[1]);
 
-    private static final class Holder {
-        static final EtcdMetrics METRICS = new EtcdMetrics(MetricsAgentRegistry.registry());
-    }
+    /** Built on first use, dropped at detach (null then: nothing is recorded). */
+    private static final Meters<EtcdMetrics> METRICS = Meters.of(EtcdMetrics::new);
 
     static void init() {
-        EtcdMetrics ignored = Holder.METRICS;
+        METRICS.get();
     }
 
     public static void renewalEntered() {
@@ -50,7 +50,10 @@ public final class EtcdRecorder {
         long elapsed = System.nanoTime() - startNanos;
         try {
             EtcdQueryType type = IN_RENEWAL.get()[0] > 0 ? EtcdQueryType.HEARTBEAT : EtcdQueryType.PUBLISH;
-            Holder.METRICS.record(type, EtcdOutcome.of(thrown), elapsed);
+            EtcdMetrics m = METRICS.get();
+            if (m != null) {
+                m.record(type, EtcdOutcome.of(thrown), elapsed);
+            }
         } catch (Throwable t) {
             MetricsAgentHealth.recordingError(InstrumentationName.ETCD, t);
         }
@@ -67,7 +70,10 @@ public final class EtcdRecorder {
     private static void finished(EtcdQueryType type, long startNanos, Throwable thrown) {
         long elapsed = System.nanoTime() - startNanos;
         try {
-            Holder.METRICS.record(type, EtcdOutcome.of(thrown), elapsed);
+            EtcdMetrics m = METRICS.get();
+            if (m != null) {
+                m.record(type, EtcdOutcome.of(thrown), elapsed);
+            }
         } catch (Throwable t) {
             MetricsAgentHealth.recordingError(InstrumentationName.ETCD, t);
         }

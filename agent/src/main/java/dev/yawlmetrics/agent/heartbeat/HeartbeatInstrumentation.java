@@ -2,6 +2,7 @@ package dev.yawlmetrics.agent.heartbeat;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.core.MetricsAgentLog;
+import dev.yawlmetrics.agent.core.StartMode;
 import dev.yawlmetrics.agent.instrumentation.ModuleContext;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
 import dev.yawlmetrics.agent.instrumentation.CallSiteRewriter;
@@ -18,9 +19,11 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 import static dev.yawlmetrics.agent.instrumentation.Members.isConstructor;
+import static dev.yawlmetrics.agent.instrumentation.Members.isStatic;
 import static dev.yawlmetrics.agent.instrumentation.Members.named;
 import static dev.yawlmetrics.agent.instrumentation.Members.takesArguments;
 import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.argument;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.enterValue;
 import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.field;
 import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.thrown;
 
@@ -99,6 +102,13 @@ public final class HeartbeatInstrumentation implements InstrumentationModule {
                             .enter(Hook.of(HeartbeatRecorder.class, "registerCalled"), argument(0), field("activeHeartbeats")).build())
                     .advise(isConstructor(), MethodAdvice.builder()
                             .exit(Hook.of(HeartbeatRecorder.class, "clientCreated"), field("heartbeatExecutor")).build());
+            if (StartMode.isLate()) {
+                // Heartbeats scheduled before the attach have no wrapper: their runs are timed in the lambda.
+                weaving.advise(EtcdRegistryClientShape.Matchers.RENEWAL_LAMBDA.and(isStatic().negate()), MethodAdvice.builder()
+                        .enterValue(Hook.of(HeartbeatRecorder.class, "unscheduledRenewalStarted"), field("heartbeatExecutor"))
+                        .exit(Hook.of(HeartbeatRecorder.class, "unscheduledRenewalFinished"), enterValue())
+                        .onThrowable().build());
+            }
             // javac names the receiver's static type at the call: the field's type in both engine versions.
             weaving.rewrite(START_HEARTBEAT, CallSiteRewriter.substitute(
                     Set.of("java/util/concurrent/ScheduledExecutorService", "java/util/concurrent/ScheduledThreadPoolExecutor"),

@@ -54,9 +54,14 @@ public final class HeartbeatMetrics {
                 .register(registry);
     }
 
+    /** A renewal of a heartbeat scheduled before a late attach: its schedule, hence its lateness, is unknown. */
+    static final long UNKNOWN_LATENESS = Long.MIN_VALUE;
+
     void recordRenewal(EtcdOutcome outcome, long durationNanos, long latenessNanos, boolean recovered) {
         latency.record(durationNanos / 1_000_000.0);
-        lateness.record(Math.max(0, latenessNanos) / 1_000_000.0);
+        if (latenessNanos != UNKNOWN_LATENESS) {
+            lateness.record(Math.max(0, latenessNanos) / 1_000_000.0);
+        }
         tasks.increment();
         renewals[outcome.ordinal()].increment();
         if (recovered) {

@@ -3,6 +3,7 @@ package dev.yawlmetrics.agent.heartbeat;
 import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.targets.EtcdOutcome;
+import dev.yawlmetrics.agent.metrics.Meters;
 import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.lang.invoke.MethodHandle;
@@ -37,12 +38,11 @@ public final class HeartbeatRecorder {
         }
     };
 
-    private static final class Holder {
-        static final HeartbeatMetrics METRICS = new HeartbeatMetrics(MetricsAgentRegistry.registry(), EXECUTORS);
-    }
+    /** Built on first use, dropped at detach (null then: nothing is recorded). */
+    private static final Meters<HeartbeatMetrics> METRICS = Meters.of(registry -> new HeartbeatMetrics(registry, EXECUTORS));
 
     static void init() {
-        HeartbeatMetrics ignored = Holder.METRICS;
+        METRICS.get();
     }
 
     /**
@@ -83,9 +83,41 @@ public final class HeartbeatRecorder {
             }
             EtcdOutcome outcome = task.outcome();
             boolean recovered = task.completeAndCheckRecovery(outcome == EtcdOutcome.SUCCESS);
-            Holder.METRICS.recordRenewal(outcome, elapsed, latenessNanos, recovered);
+            HeartbeatMetrics m = METRICS.get();
+            if (m != null) {
+                m.recordRenewal(outcome, elapsed, latenessNanos, recovered);
+            }
         } catch (Throwable t) {
             MetricsAgentHealth.recordingError(InstrumentationName.HEARTBEAT, t);
+        }
+    }
+
+    /**
+     * Entry of the renewal lambda, woven only after a late attach: a heartbeat the engine scheduled
+     * before the attach runs without a {@link RenewalTask} around it, so this run is timed here
+     * instead. Returns null inside a wrapper (that one times the run) so nothing counts twice.
+     */
+    public static Object unscheduledRenewalStarted(Object heartbeatExecutor) {
+        try {
+            RenewalTask[] current = CURRENT.get();
+            if (current[0] != null) {
+                return null;
+            }
+            EXECUTORS.track(heartbeatExecutor);
+            RenewalTask run = RenewalTask.unscheduled(System.nanoTime());
+            current[0] = run;
+            return run;
+        } catch (Throwable t) {
+            MetricsAgentHealth.recordingError(InstrumentationName.HEARTBEAT, t);
+            return null;
+        }
+    }
+
+    /** Exit of the renewal lambda (returned or threw) after {@link #unscheduledRenewalStarted}. */
+    public static void unscheduledRenewalFinished(Object token) {
+        if (token instanceof RenewalTask) {
+            RenewalTask run = (RenewalTask) token;
+            renewalFinished(run, CURRENT.get(), run.unscheduledStart(), HeartbeatMetrics.UNKNOWN_LATENESS);
         }
     }
 
@@ -113,7 +145,10 @@ public final class HeartbeatRecorder {
             }
             Object id = getId.invoke(agentInfo);
             if (id != null && ((Map<?, ?>) activeHeartbeats).containsKey(id)) {
-                Holder.METRICS.recordManualReconnect();
+                HeartbeatMetrics m = METRICS.get();
+                if (m != null) {
+                    m.recordManualReconnect();
+                }
             }
         } catch (Throwable t) {
             MetricsAgentHealth.recordingError(InstrumentationName.HEARTBEAT, t);

@@ -35,6 +35,19 @@ public final class RenewalTask implements Runnable {
         this.nextScheduledNanos = scheduledAtNanos + unit.toNanos(initialDelay);
     }
 
+    /**
+     * Stands for one run of a heartbeat the engine scheduled before a late attach (no wrapper
+     * around it): it carries that run's outcome and start only, so no lateness and no recovery.
+     */
+    static RenewalTask unscheduled(long startNanos) {
+        return new RenewalTask(null, startNanos, 0, 0, TimeUnit.NANOSECONDS);
+    }
+
+    /** System.nanoTime() at which an {@link #unscheduled} run started. */
+    long unscheduledStart() {
+        return nextScheduledNanos;
+    }
+
     @Override
     public void run() {
         long start = System.nanoTime();

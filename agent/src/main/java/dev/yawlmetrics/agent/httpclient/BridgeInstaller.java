@@ -82,6 +82,17 @@ final class BridgeInstaller {
         return bridge;
     }
 
+    /** Clears the callbacks (the bridge then tracks nothing); the next install sets them again. */
+    static synchronized void uninstall() throws ReflectiveOperationException {
+        Class<?> bridge = installed;
+        installed = null;
+        if (bridge != null) {
+            bridge.getField("onStart").set(null, null);
+            bridge.getField("onHeaders").set(null, null);
+            bridge.getField("onReturn").set(null, null);
+        }
+    }
+
     /** Rewrites every reference to {@link HttpClientBridge} into one to {@link #BRIDGE_NAME}. */
     static byte[] remap(byte[] classFile) {
         ClassReader reader = new ClassReader(classFile);

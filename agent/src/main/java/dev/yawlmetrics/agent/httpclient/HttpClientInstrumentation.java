@@ -63,6 +63,12 @@ public final class HttpClientInstrumentation implements InstrumentationModule {
         MetricsAgentLog.debug("httpclient: bridge " + BridgeInstaller.BRIDGE_NAME + " defined in module java.net.http");
     }
 
+    /** The bridge class stays defined in java.net.http (a JVM cannot undefine it); it forgets the agent. */
+    @Override
+    public void onAgentDetached() throws Exception {
+        BridgeInstaller.uninstall();
+    }
+
     static final class HttpClientImplType implements TypeInstrumentation {
         static final Predicate<Member> FUNNEL = isPrivate()
                 .and(named("sendAsync"))

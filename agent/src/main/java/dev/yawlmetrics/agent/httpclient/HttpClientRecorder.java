@@ -3,6 +3,7 @@ package dev.yawlmetrics.agent.httpclient;
 import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.MetricsAgentConfig;
 import dev.yawlmetrics.agent.config.InstrumentationName;
+import dev.yawlmetrics.agent.metrics.Meters;
 import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.net.URI;
@@ -17,17 +18,17 @@ import java.util.concurrent.CompletableFuture;
 final class HttpClientRecorder {
     private HttpClientRecorder() {}
 
-    private static final class Holder {
-        static final HttpClientMetrics METRICS = create(MetricsAgentRegistry.config());
-    }
+    /** Built on first use, dropped at detach (null then: nothing is recorded). */
+    private static final Meters<HttpClientMetrics> METRICS = Meters.of(registry -> create(registry, MetricsAgentRegistry.config()));
 
-    static HttpClientMetrics create(MetricsAgentConfig config) {
-        return new HttpClientMetrics(MetricsAgentRegistry.registry(), config.httpClientCapacity(), config.httpClientHosts());
+    static HttpClientMetrics create(io.micrometer.core.instrument.MeterRegistry registry, MetricsAgentConfig config) {
+        return new HttpClientMetrics(registry, config.httpClientCapacity(), config.httpClientHosts());
     }
 
     static Object start(HttpRequest request) {
         try {
-            return Holder.METRICS.start(request.method(), hostOf(request), System.nanoTime());
+            HttpClientMetrics m = METRICS.get();
+            return m == null ? null : m.start(request.method(), hostOf(request), System.nanoTime());
         } catch (Throwable t) {
             MetricsAgentHealth.recordingError(InstrumentationName.HTTPCLIENT, t);
             return null;
@@ -37,7 +38,10 @@ final class HttpClientRecorder {
     static void headers(Object token) {
         try {
             if (token instanceof HttpClientMetrics.Request) {
-                Holder.METRICS.headersArrived((HttpClientMetrics.Request) token);
+                HttpClientMetrics m = METRICS.get();
+                if (m != null) {
+                    m.headersArrived((HttpClientMetrics.Request) token);
+                }
             }
         } catch (Throwable t) {
             MetricsAgentHealth.recordingError(InstrumentationName.HTTPCLIENT, t);
@@ -71,7 +75,10 @@ final class HttpClientRecorder {
 
     private static void complete(HttpClientMetrics.Request request, Object response, Throwable error) {
         try {
-            Holder.METRICS.finished(request, response, error, System.nanoTime());
+            HttpClientMetrics m = METRICS.get();
+            if (m != null) {
+                m.finished(request, response, error, System.nanoTime());
+            }
         } catch (Throwable t) {
             MetricsAgentHealth.recordingError(InstrumentationName.HTTPCLIENT, t);
         }

@@ -39,4 +39,10 @@ public interface InstrumentationModule {
      * without type instrumentations mark themselves applied here when their work succeeded.
      */
     default void onAgentStarted(ModuleContext context) throws Exception {}
+
+    /**
+     * Runs once when a late-attached agent detaches, after its classes were restored and before
+     * its meters are dropped: release whatever engine-side hooks {@link #onAgentStarted} installed.
+     */
+    default void onAgentDetached() throws Exception {}
 }

@@ -39,4 +39,14 @@ public final class JvmInstrumentation implements InstrumentationModule {
         bound = metrics;
         context.outcomes().applied(InstrumentationName.JVM);
     }
+
+    /** Removes the GC notification listeners; the gauges go with the registry. */
+    @Override
+    public void onAgentDetached() {
+        JvmMetrics metrics = bound;
+        bound = null;
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
 }

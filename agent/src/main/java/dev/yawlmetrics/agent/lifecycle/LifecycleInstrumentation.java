@@ -1,6 +1,7 @@
 package dev.yawlmetrics.agent.lifecycle;
 
 import dev.yawlmetrics.agent.targets.PartyAgentType;
+import dev.yawlmetrics.agent.targets.SideStates;
 import dev.yawlmetrics.agent.targets.PartyAgentShape;
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
@@ -32,6 +33,12 @@ public final class LifecycleInstrumentation implements InstrumentationModule {
     @Override
     public List<String> targetClassNames() {
         return List.of(PartyAgentShape.TARGET);
+    }
+
+    /** A later attach meets every agent afresh. */
+    @Override
+    public void onAgentDetached() {
+        SideStates.clear();
     }
 
     @Override

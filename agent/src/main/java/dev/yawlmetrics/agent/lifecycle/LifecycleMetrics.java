@@ -62,6 +62,18 @@ public final class LifecycleMetrics {
         }
     }
 
+    /**
+     * An agent that existed before a late attach, seen for the first time in {@code state}: from
+     * now on it counts in the live gauge (its time in that state so far is unknown).
+     */
+    public void adopt(Object state) {
+        int s = ordinal(state);
+        if (s >= 0) {
+            registerStates(state);
+            live.incrementAndGet(s);
+        }
+    }
+
     public void createFailed() {
         createFailures.increment();
     }

@@ -1,8 +1,11 @@
 package dev.yawlmetrics.agent.lifecycle;
 
+import dev.yawlmetrics.agent.targets.SideStates;
 import dev.yawlmetrics.agent.targets.TrackedPartyAgent;
 import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
+import dev.yawlmetrics.agent.core.StartMode;
+import dev.yawlmetrics.agent.metrics.Meters;
 import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,17 +18,33 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class LifecycleRecorder {
     private LifecycleRecorder() {}
 
-    private static final class Holder {
-        static final LifecycleMetrics METRICS = new LifecycleMetrics(MetricsAgentRegistry.registry());
+    /** Built on first use, dropped at detach (null then: nothing is recorded). */
+    private static final Meters<LifecycleMetrics> METRICS = Meters.of(LifecycleMetrics::new);
+
+    /**
+     * The agent's per-agent state: the agent itself when its class gained {@link TrackedPartyAgent}
+     * at load time, its entry in {@link SideStates} after a late attach, else null.
+     */
+    public static TrackedPartyAgent tracked(Object agent) {
+        if (agent instanceof TrackedPartyAgent) {
+            return (TrackedPartyAgent) agent;
+        }
+        return agent != null && StartMode.isLate() ? SideStates.of(agent) : null;
     }
 
     /** Before each RETURN of the constructor. */
     public static void created(Object agent) {
         try {
-            if (agent instanceof TrackedPartyAgent) {
-                TrackedPartyAgent a = (TrackedPartyAgent) agent;
+            TrackedPartyAgent a = tracked(agent);
+            if (a != null) {
+                if (a instanceof SideStates.State) {
+                    ((SideStates.State) a).live = true;
+                }
                 AtomicReference<?> ref = a.yawlMetrics$lifecycle();
-                Holder.METRICS.created(a, ref == null ? null : ref.get(), System.nanoTime());
+                LifecycleMetrics m = METRICS.get();
+                if (m != null) {
+                    m.created(a, ref == null ? null : ref.get(), System.nanoTime());
+                }
             }
         } catch (Throwable t) {
             MetricsAgentHealth.recordingError(InstrumentationName.LIFECYCLE, t);
@@ -35,7 +54,10 @@ public final class LifecycleRecorder {
     /** In the handler around the constructor body; the caller rethrows {@code error} unchanged. */
     public static void constructorFailed(Throwable error) {
         try {
-            Holder.METRICS.createFailed();
+            LifecycleMetrics m = METRICS.get();
+            if (m != null) {
+                m.createFailed();
+            }
         } catch (Throwable t) {
             MetricsAgentHealth.recordingError(InstrumentationName.LIFECYCLE, t);
         }
@@ -44,7 +66,10 @@ public final class LifecycleRecorder {
     /** After {@code stop()} completed normally. */
     public static void stopped() {
         try {
-            Holder.METRICS.stopped();
+            LifecycleMetrics m = METRICS.get();
+            if (m != null) {
+                m.stopped();
+            }
         } catch (Throwable t) {
             MetricsAgentHealth.recordingError(InstrumentationName.LIFECYCLE, t);
         }
@@ -60,8 +85,9 @@ public final class LifecycleRecorder {
     public static void set(AtomicReference ref, Object value, Object self) {
         TrackedPartyAgent agent = null;
         try {
-            if (self instanceof TrackedPartyAgent && ((TrackedPartyAgent) self).yawlMetrics$lifecycle() == ref && ref != null) {
-                agent = (TrackedPartyAgent) self;
+            TrackedPartyAgent t = tracked(self);
+            if (t != null && ref != null && t.yawlMetrics$lifecycle() == ref) {
+                agent = t;
             }
         } catch (Throwable t) {
             agent = null;
@@ -72,7 +98,15 @@ public final class LifecycleRecorder {
         }
         Object previous = ref.getAndSet(value);
         try {
-            Holder.METRICS.transition(agent, previous, value, System.nanoTime());
+            LifecycleMetrics m = METRICS.get();
+            if (m != null) {
+                if (agent instanceof SideStates.State && !((SideStates.State) agent).live) {
+                    // met mid-life after a late attach: it was in `previous` all along
+                    ((SideStates.State) agent).live = true;
+                    m.adopt(previous);
+                }
+                m.transition(agent, previous, value, System.nanoTime());
+            }
         } catch (Throwable t) {
             MetricsAgentHealth.recordingError(InstrumentationName.LIFECYCLE, t);
         }

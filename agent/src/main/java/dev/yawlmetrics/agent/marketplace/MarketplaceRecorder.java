@@ -2,6 +2,7 @@ package dev.yawlmetrics.agent.marketplace;
 
 import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
+import dev.yawlmetrics.agent.metrics.Meters;
 import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.util.Collection;
@@ -17,12 +18,11 @@ import java.util.function.BiFunction;
 public final class MarketplaceRecorder {
     private MarketplaceRecorder() {}
 
-    private static final class Holder {
-        static final MarketplaceMetrics METRICS = new MarketplaceMetrics(MetricsAgentRegistry.registry());
-    }
+    /** Built on first use, dropped at detach (null then: nothing is recorded). */
+    private static final Meters<MarketplaceMetrics> METRICS = Meters.of(MarketplaceMetrics::new);
 
     static MarketplaceMetrics metrics() {
-        return Holder.METRICS;
+        return METRICS.get();
     }
 
     /** A query (by {@link MarketplaceQuery} ordinal, bound as a constant in its advice) returned or threw. */
@@ -30,7 +30,10 @@ public final class MarketplaceRecorder {
         long elapsed = System.nanoTime() - startNanos;
         try {
             if (!MarketplaceInstances.isRefreshing()) {
-                Holder.METRICS.recordQuery(MarketplaceQuery.ALL[query], elapsed);
+                MarketplaceMetrics m = METRICS.get();
+                if (m != null) {
+                    m.recordQuery(MarketplaceQuery.ALL[query], elapsed);
+                }
             }
         } catch (Throwable t) {
             MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
@@ -42,9 +45,12 @@ public final class MarketplaceRecorder {
         long elapsed = System.nanoTime() - startNanos;
         try {
             if (!MarketplaceInstances.isRefreshing()) {
-                Holder.METRICS.recordQuery(MarketplaceQuery.LIVE_COUNT, elapsed);
-                if (thrown == null) {
-                    Holder.METRICS.observeLiveCount(marketplace, count);
+                MarketplaceMetrics m = METRICS.get();
+                if (m != null) {
+                    m.recordQuery(MarketplaceQuery.LIVE_COUNT, elapsed);
+                    if (thrown == null) {
+                        m.observeLiveCount(marketplace, count);
+                    }
                 }
             }
         } catch (Throwable t) {
@@ -56,9 +62,13 @@ public final class MarketplaceRecorder {
     public static void allLiveFinished(Object marketplace, long startNanos, Object result, Throwable thrown) {
         long elapsed = System.nanoTime() - startNanos;
         try {
-            Holder.METRICS.recordQuery(MarketplaceQuery.ALL_LIVE, elapsed);
+            MarketplaceMetrics m = METRICS.get();
+            if (m == null) {
+                return;
+            }
+            m.recordQuery(MarketplaceQuery.ALL_LIVE, elapsed);
             if (thrown == null && result instanceof Collection) {
-                Holder.METRICS.observeLiveCount(marketplace, ((Collection<?>) result).size());
+                m.observeLiveCount(marketplace, ((Collection<?>) result).size());
             }
         } catch (Throwable t) {
             MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
@@ -68,7 +78,10 @@ public final class MarketplaceRecorder {
     /** A marketplace was constructed: remember it (weakly) for the gauges. */
     public static void created(Object marketplace) {
         try {
-            Holder.METRICS.track(marketplace);
+            MarketplaceMetrics m = METRICS.get();
+            if (m != null) {
+                m.track(marketplace);
+            }
         } catch (Throwable t) {
             MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
         }
@@ -77,7 +90,10 @@ public final class MarketplaceRecorder {
     public static void publishFinished(Object marketplace, long startNanos, Throwable thrown) {
         long elapsed = System.nanoTime() - startNanos;
         try {
-            MarketplaceMetrics m = Holder.METRICS;
+            MarketplaceMetrics m = METRICS.get();
+            if (m == null) {
+                return;
+            }
             m.recordIndexSync(IndexOperation.PUBLISH, elapsed);
             m.countPublish(thrown == null);
             m.track(marketplace);
@@ -89,7 +105,10 @@ public final class MarketplaceRecorder {
     public static void unpublishFinished(Object marketplace, long startNanos, Throwable thrown) {
         long elapsed = System.nanoTime() - startNanos;
         try {
-            MarketplaceMetrics m = Holder.METRICS;
+            MarketplaceMetrics m = METRICS.get();
+            if (m == null) {
+                return;
+            }
             m.recordIndexSync(IndexOperation.UNPUBLISH, elapsed);
             if (thrown == null) {
                 m.countUnpublish();
@@ -103,7 +122,10 @@ public final class MarketplaceRecorder {
     public static void heartbeatFinished(Object marketplace, long startNanos) {
         long elapsed = System.nanoTime() - startNanos;
         try {
-            MarketplaceMetrics m = Holder.METRICS;
+            MarketplaceMetrics m = METRICS.get();
+            if (m == null) {
+                return;
+            }
             m.recordIndexSync(IndexOperation.HEARTBEAT, elapsed);
             m.track(marketplace);
         } catch (Throwable t) {
@@ -121,7 +143,10 @@ public final class MarketplaceRecorder {
     public static Object heartbeatComputeIfPresent(Map map, Object key, BiFunction remapping) {
         Object result = map.computeIfPresent(key, remapping);
         try {
-            Holder.METRICS.countHeartbeat(result != null);
+            MarketplaceMetrics m = METRICS.get();
+            if (m != null) {
+                m.countHeartbeat(result != null);
+            }
         } catch (Throwable t) {
             MetricsAgentHealth.recordingError(InstrumentationName.MARKETPLACE, t);
         }

@@ -23,7 +23,44 @@ public final class MetricsAgentHealth {
     private static final AtomicLongArray TRANSFORM_ERRORS = new AtomicLongArray(N);
     private static final AtomicLongArray RECORDING_ERRORS = new AtomicLongArray(N);
 
+    /** Told when an instrumentation is applied, skipped or fails: the attach status republishes. */
+    private static volatile Runnable onChange = () -> { };
+
     private MetricsAgentHealth() {}
+
+    public static void onChange(Runnable listener) {
+        onChange = listener == null ? () -> { } : listener;
+    }
+
+    private static void changed() {
+        try {
+            onChange.run();
+        } catch (Throwable ignored) {
+            // status publishing must never disturb a transformation or a recorder
+        }
+    }
+
+    /** A detached agent's counts are gone with its meters; the next attach starts from zero. */
+    static void reset() {
+        for (int i = 0; i < N; i++) {
+            APPLIED.set(i, 0);
+            SKIPPED.set(i, 0);
+            TRANSFORM_ERRORS.set(i, 0);
+            RECORDING_ERRORS.set(i, 0);
+        }
+    }
+
+    public static long skipped(InstrumentationName name) {
+        return SKIPPED.get(name.ordinal());
+    }
+
+    public static long transformationErrors(InstrumentationName name) {
+        return TRANSFORM_ERRORS.get(name.ordinal());
+    }
+
+    public static long recordingErrors(InstrumentationName name) {
+        return RECORDING_ERRORS.get(name.ordinal());
+    }
 
     /** The gate's and the modules' reports, counted here. */
     public static final InstrumentationOutcomes OUTCOMES = new InstrumentationOutcomes() {
@@ -35,6 +72,7 @@ public final class MetricsAgentHealth {
         @Override
         public void skipped(InstrumentationName name) {
             SKIPPED.incrementAndGet(name.ordinal());
+            changed();
         }
 
         @Override
@@ -44,7 +82,9 @@ public final class MetricsAgentHealth {
     };
 
     private static void markApplied(InstrumentationName name) {
-        APPLIED.set(name.ordinal(), 1);
+        if (APPLIED.getAndSet(name.ordinal(), 1) == 0) {
+            changed();
+        }
     }
 
     public static boolean isApplied(InstrumentationName name) {
@@ -53,6 +93,7 @@ public final class MetricsAgentHealth {
 
     private static void countTransformationError(InstrumentationName name) {
         TRANSFORM_ERRORS.incrementAndGet(name.ordinal());
+        changed();
     }
 
     /**
@@ -62,6 +103,7 @@ public final class MetricsAgentHealth {
     public static void recordingError(InstrumentationName instrumentation, Throwable error) {
         try {
             if (RECORDING_ERRORS.incrementAndGet(instrumentation.ordinal()) == 1) {
+                changed();
                 MetricsAgentLog.warn("recording a " + instrumentation.id() + " metric failed (engine call unaffected; "
                         + "further failures are only counted in yawl_metrics_agent_recording_errors_total): " + error);
             }

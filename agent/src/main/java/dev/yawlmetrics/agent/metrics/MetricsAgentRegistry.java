@@ -26,6 +26,8 @@ import java.util.Map;
 public final class MetricsAgentRegistry {
     private static volatile MetricsAgentConfig config = null;
     private static volatile PrometheusMeterRegistry registry;
+    /** True between a detach and the next attach: recorders still reached by old code record nothing. */
+    private static volatile boolean detached;
 
     /**
      * Test-only fault injection ({@link Setting#DEBUG_FAIL_RECORDING}): every instrumentation
@@ -59,6 +61,31 @@ public final class MetricsAgentRegistry {
     /** Called once from premain, before anything can record. */
     public static void configure(MetricsAgentConfig agentConfig) {
         config = agentConfig;
+        detached = false;
+    }
+
+    /** The registry, or null after a detach (until the next attach). */
+    public static PrometheusMeterRegistry registryIfAttached() {
+        return detached ? null : registry();
+    }
+
+    /**
+     * Drops every meter: recorders stop recording, the registry is cleared and closed, and the
+     * self-metrics start from zero at the next attach.
+     */
+    public static void detach() {
+        PrometheusMeterRegistry r;
+        synchronized (MetricsAgentRegistry.class) {
+            detached = true;
+            r = registry;
+            registry = null;
+        }
+        Meters.dropAll();
+        MetricsAgentHealth.reset();
+        if (r != null) {
+            r.clear();
+            r.close();
+        }
     }
 
     public static MetricsAgentConfig config() {

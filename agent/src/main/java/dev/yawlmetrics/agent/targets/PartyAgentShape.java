@@ -1,5 +1,6 @@
 package dev.yawlmetrics.agent.targets;
 
+import dev.yawlmetrics.agent.core.StartMode;
 import dev.yawlmetrics.agent.instrumentation.ClassShape;
 import dev.yawlmetrics.agent.instrumentation.ClassShape.Member;
 import dev.yawlmetrics.agent.instrumentation.Weaving;
@@ -67,8 +68,8 @@ public final class PartyAgentShape {
      * classes: a class implementing an invisible interface would not load.
      */
     public static void ensureTracked(Weaving weaving) {
-        if (weaving.implementsInterface(TRACKED)) {
-            return;
+        if (weaving.implementsInterface(TRACKED) || StartMode.isLate()) {
+            return; // late attach: the class keeps its shape, the state lives in SideStates
         }
         String owner = weaving.type().internalName();
         weaving.implement(TRACKED).calls(TRACKED).addMembers(cv -> {

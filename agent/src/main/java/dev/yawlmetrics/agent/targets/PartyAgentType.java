@@ -1,5 +1,6 @@
 package dev.yawlmetrics.agent.targets;
 
+import dev.yawlmetrics.agent.core.StartMode;
 import dev.yawlmetrics.agent.instrumentation.ClassShape;
 import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
 
@@ -16,10 +17,13 @@ public abstract class PartyAgentType implements TypeInstrumentation {
         return PartyAgentShape.TARGET;
     }
 
-    /** Per-agent state is a field added at first load; see PartyAgentShape.ensureTracked. */
+    /**
+     * Per-agent state is a field added at first load (PartyAgentShape.ensureTracked); after a late
+     * attach it lives in the lifecycle package's SideStates instead and the class keeps its shape.
+     */
     @Override
     public final boolean addsMembers() {
-        return true;
+        return !StartMode.isLate();
     }
 
     @Override
