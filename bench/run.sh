@@ -90,6 +90,7 @@ step startup Startup "${ROUNDS[@]}"
 step scrape ScrapeCost
 TAIL=4 step fleet FleetScale
 step memory Memory "${ROUNDS[@]}"
+step late-attach lateattach.LateAttach "${ROUNDS[@]}"
 
 {
   echo "# yawl-metrics-agent benchmarks"
@@ -111,6 +112,6 @@ step memory Memory "${ROUNDS[@]}"
   echo
   for c in "${COMMANDS[@]}"; do echo "- \`$c\`"; done
   echo
-  for s in overhead startup scrape fleet memory; do cat "$RES/$s.md"; done
+  for s in overhead startup scrape fleet memory late-attach; do cat "$RES/$s.md"; done
 } > "$OUT"
 echo "bench/run.sh: wrote $OUT"
