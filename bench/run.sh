@@ -102,6 +102,7 @@ step scrape ScrapeCost
 step scrape-tls ScrapeTls
 TAIL=4 step fleet FleetScale
 step memory Memory "${ROUNDS[@]}"
+step late-attach lateattach.LateAttach "${ROUNDS[@]}"
 
 {
   echo "# yawl-metrics-agent benchmarks"
@@ -123,6 +124,6 @@ step memory Memory "${ROUNDS[@]}"
   echo
   for c in "${COMMANDS[@]}"; do echo "- \`$c\`"; done
   echo
-  for s in overhead startup scrape scrape-tls fleet memory; do cat "$RES/$s.md"; done
+  for s in overhead startup scrape scrape-tls fleet memory late-attach; do cat "$RES/$s.md"; done
 } > "$OUT"
 echo "bench/run.sh: wrote $OUT"

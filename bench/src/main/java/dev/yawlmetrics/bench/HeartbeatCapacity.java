@@ -63,7 +63,7 @@ final class HeartbeatCapacity {
             s.jitCapS = Integer.parseInt(Forks.option(args, "--capacity-jit-cap-s", smoke ? "0" : "60"));
             s.windowS = Integer.parseInt(Forks.option(args, "--capacity-window-s", smoke ? "2" : "12"));
             s.heap = Forks.option(args, "--capacity-heap", smoke ? "512m" : "2g");
-            for (String shape : Forks.option(args, "--capacity-executors", "single,pool").split(",")) {
+            for (String shape : Forks.option(args, "--capacity-executors", smoke ? "single" : "single,pool").split(",")) {
                 if (!shape.isBlank()) {
                     s.shapes.add(Shape.valueOf(shape.trim().toUpperCase(Locale.ROOT)));
                 }
