@@ -18,6 +18,9 @@ command -v prometheus-node-exporter >/dev/null 2>&1 || need+=(prometheus-node-ex
 command -v kubectl >/dev/null 2>&1 || need+=(kubectl)
 command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -x /usr/share/tomcat10/bin/catalina.sh ] || need+=(tomcat10)
 if [ ${#need[@]} -gt 0 ]; then

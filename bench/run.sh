@@ -40,6 +40,17 @@ if [ ! -x /usr/bin/time ]; then
   fi
 fi
 
+for tool in openssl:openssl htpasswd:apache2-utils; do
+  if ! command -v "${tool%%:*}" >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "bench/run.sh: installing '${tool#*:}' (the TLS scrape step makes its key with openssl and its bcrypt hash with htpasswd)"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${tool#*:}" >/dev/null
+    else
+      echo "bench/run.sh: ${tool%%:*} missing (Debian package '${tool#*:}') and cannot install it" >&2; exit 1
+    fi
+  fi
+done
+
 if $BUILD; then
   mvn -B -q -ntp package -DskipTests -pl bench -am
 fi
@@ -88,8 +99,10 @@ step() { # step NAME MAIN-CLASS args...
 step overhead Overhead "${ROUNDS[@]}"
 step startup Startup "${ROUNDS[@]}"
 step scrape ScrapeCost
+step scrape-tls ScrapeTls
 TAIL=4 step fleet FleetScale
 step memory Memory "${ROUNDS[@]}"
+step late-attach lateattach.LateAttach "${ROUNDS[@]}"
 
 {
   echo "# yawl-metrics-agent benchmarks"
@@ -111,6 +124,6 @@ step memory Memory "${ROUNDS[@]}"
   echo
   for c in "${COMMANDS[@]}"; do echo "- \`$c\`"; done
   echo
-  for s in overhead startup scrape fleet memory; do cat "$RES/$s.md"; done
+  for s in overhead startup scrape scrape-tls fleet memory late-attach; do cat "$RES/$s.md"; done
 } > "$OUT"
 echo "bench/run.sh: wrote $OUT"

@@ -37,6 +37,8 @@ class PackageLayoutTest {
             "targets", Set.of("instrumentation", "config", "core"),
             "metrics", Set.of("instrumentation", "config", "core"),
             "endpoint", Set.of("metrics", "config", "core"),
+            // TLS and basic auth, loaded by name only when a web config file is set
+            "endpoint.security", Set.of("endpoint", "metrics", "config", "core"),
             "attach", Set.of("endpoint", "instrumentation", "metrics", "config", "core"));
 
     private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.yawlmetrics\\.agent\\.([a-z]\\w*)\\.[A-Za-z]");

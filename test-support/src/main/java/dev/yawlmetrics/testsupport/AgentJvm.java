@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * agent's real endpoint over HTTP.
  */
 public final class AgentJvm implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("metrics endpoint listening on http://([^:/]+):(\\d+)(/\\S*)");
+    private static final Pattern LISTENING = Pattern.compile("metrics endpoint listening on https?://([^:/]+):(\\d+)(/\\S*)");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Process process;

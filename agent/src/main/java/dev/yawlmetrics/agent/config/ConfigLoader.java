@@ -49,7 +49,15 @@ public final class ConfigLoader {
     private record Raw(String value, Setting.Source source) {}
 
     public static MetricsAgentConfig load(String agentArgs, Map<String, String> systemProperties, Map<String, String> env) {
-        return new ConfigLoader().resolve(agentArgs, systemProperties, env);
+        return loadDecoded(AgentArgument.decode(agentArgs, List.of()), systemProperties, env);
+    }
+
+    static MetricsAgentConfig loadDecoded(AgentArgument.Decoded agentArgs, Map<String, String> systemProperties, Map<String, String> env) {
+        ConfigLoader loader = new ConfigLoader();
+        if (agentArgs.problem != null) {
+            loader.problems.add(agentArgs.problem);
+        }
+        return loader.resolve(agentArgs, systemProperties, env);
     }
 
     /** Convenience for premain: the live system properties and environment. */
@@ -60,10 +68,11 @@ public final class ConfigLoader {
                 props.put(name, System.getProperty(name));
             }
         }
-        return load(agentArgs, props, System.getenv());
+        // The JVM garbles a non-ASCII agent argument; the decoder recovers it from the command line.
+        return loadDecoded(AgentArgument.decode(agentArgs), props, System.getenv());
     }
 
-    private MetricsAgentConfig resolve(String agentArgs, Map<String, String> sysProps, Map<String, String> env) {
+    private MetricsAgentConfig resolve(AgentArgument.Decoded agentArgs, Map<String, String> sysProps, Map<String, String> env) {
         // Lowest precedence first; later sources overwrite earlier ones.
         for (Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet()) {
             String key = e.getKey();
@@ -105,15 +114,22 @@ public final class ConfigLoader {
         return raw == null ? setting.defaultValue() : setting.parse(raw.value(), raw.source(), problems);
     }
 
-    private void parseAgentArgs(String agentArgs) {
+    private void parseAgentArgs(AgentArgument.Decoded decoded) {
+        String agentArgs = decoded.value;
         if (agentArgs == null || agentArgs.isBlank()) {
             return;
         }
+        List<String> pairs = new ArrayList<>();
         for (String raw : agentArgs.split(",")) {
-            String pair = raw.trim();
-            if (pair.isEmpty()) {
-                continue;
+            if (!raw.trim().isEmpty()) {
+                pairs.add(raw.trim());
             }
+        }
+        if (decoded.lastSettingCut && !pairs.isEmpty()) {
+            problems.add("agent argument '" + pairs.remove(pairs.size() - 1) + "' was cut short by the JVM; ignored");
+        }
+        Map<String, String> givenInArgument = new HashMap<>();
+        for (String pair : pairs) {
             int eq = pair.indexOf('=');
             if (eq <= 0) {
                 problems.add("agent argument '" + pair + "' is malformed (expected key=value, e.g. port=9464); ignored");
@@ -126,6 +142,11 @@ public final class ConfigLoader {
                 unknown("agent argument " + key, instrumentationOfProperty(
                         key.startsWith("yawl.") ? key : Setting.INSTRUMENTATION_PREFIX + key.replaceFirst("^instrumentation\\.", "")));
                 continue;
+            }
+            String earlier = givenInArgument.put(property, value);
+            if (earlier != null) {
+                problems.add("agent argument gives " + Setting.shortNameOf(property) + " twice ('" + earlier + "', then '"
+                        + value + "'); using '" + value + "'");
             }
             resolved.put(property, new Raw(value, new Setting.Source("agent argument " + key, true)));
         }

@@ -43,6 +43,9 @@ public final class MetricsAgentConfig {
 
     public int httpThreads() { return get(Setting.HTTP_THREADS); }
 
+    /** The web config file (TLS, basic auth); empty = plain HTTP without authentication. */
+    public String webConfigFile() { return get(Setting.WEB_CONFIG_FILE); }
+
     public boolean isEnabled(InstrumentationName name) {
         return enabled() && get(Setting.switchOf(name));
     }

@@ -71,7 +71,10 @@ public final class Setting<T> {
                     + "Names Prometheus or the agent already use (`le`, `job`, `instance`, `outcome`, `state`, ...) are refused",
             Setting::tags);
     public static final Setting<Integer> HTTP_THREADS = integer("yawl.metrics.http.threads", 2, 1, 16,
-            "endpoint worker threads (daemon, bounded queue)");
+            "scrapes served at the same time; one more gets `503` + `Retry-After` at once");
+    public static final Setting<String> WEB_CONFIG_FILE = new Setting<>("yawl.metrics.web.config.file", "", "a file path",
+            "TLS, mutual TLS and basic auth from a Prometheus exporter-toolkit web config file; see [Securing the endpoint](#securing-the-endpoint)",
+            (raw, source, problems) -> raw.trim());
     public static final Setting<Integer> HTTPCLIENT_CAPACITY = integer("yawl.instrumentation.httpclient.capacity", 256, 1, 1_000_000,
             "nominal in-flight capacity behind `yawl_http_client_pool_utilization_percent`");
     public static final Setting<List<String>> HTTPCLIENT_HOSTS = new Setting<>("yawl.instrumentation.httpclient.hosts", List.of(),
@@ -210,7 +213,12 @@ public final class Setting<T> {
     static final Set<String> RESERVED_LABELS = Set.of(
             "le", "quantile", "job", "instance", "outcome", "state", "from", "to", "query", "query_type",
             "operation", "reason", "level", "instrumentation", "version", "method", "status_class",
-            "host", "gc", "area", "id", "cause", "action");
+            "host", "gc", "area", "id", "cause", "action", "code");
+
+    /** Longer tag values are dropped: a tag is on every series, so its length multiplies the scrape. */
+    static final int MAX_TAG_VALUE_LENGTH = 256;
+    /** More tags are dropped: each one is a label on every series. */
+    static final int MAX_TAGS = 16;
 
     /** Each bad tag is dropped on its own (and reported); the good ones still apply. */
     private static Map<String, String> tags(String raw, Source source, List<String> problems) {
@@ -231,6 +239,14 @@ public final class Setting<T> {
                 problems.add(source + ": tag name '" + key + "' is not a valid Prometheus label name; tag dropped");
             } else if (RESERVED_LABELS.contains(key)) {
                 problems.add(source + ": tag name '" + key + "' is reserved (used by Prometheus or by the agent's own labels); tag dropped");
+            } else if (value.length() > MAX_TAG_VALUE_LENGTH) {
+                problems.add(source + ": tag '" + key + "' has a value of " + value.length() + " characters, more than "
+                        + MAX_TAG_VALUE_LENGTH + "; tag dropped");
+            } else if (tags.containsKey(key)) {
+                problems.add(source + ": tag '" + key + "' given twice ('" + tags.get(key) + "', then '" + value + "'); using '" + value + "'");
+                tags.put(key, value);
+            } else if (tags.size() == MAX_TAGS) {
+                problems.add(source + ": more than " + MAX_TAGS + " tags; tag '" + key + "' dropped");
             } else {
                 tags.put(key, value);
             }

@@ -31,6 +31,16 @@ public final class MetricNames {
     public static final String RECORDING_ERRORS = "yawl.metrics.agent.recording.errors";
     /** yawl_metrics_agent_config_errors_total: bad or unknown settings found at start-up. */
     public static final String CONFIG_ERRORS = "yawl.metrics.agent.config.errors";
+    /** yawl_metrics_agent_http_requests_total{code}: answers of the agent's own endpoint, by status. */
+    public static final String ENDPOINT_REQUESTS = "yawl.metrics.agent.http.requests";
+    /** yawl_metrics_agent_http_rejected_total{reason=workers_busy|connections_full|evicted_idle}. */
+    public static final String ENDPOINT_REJECTED = "yawl.metrics.agent.http.rejected";
+    /** yawl_metrics_agent_http_connections_open: connections to the endpoint open now. */
+    public static final String ENDPOINT_CONNECTIONS = "yawl.metrics.agent.http.connections_open";
+    /** yawl_metrics_agent_http_timeouts_total: connections closed at their read/idle/write deadline. */
+    public static final String ENDPOINT_TIMEOUTS = "yawl.metrics.agent.http.timeouts";
+    /** yawl_metrics_agent_web_config_errors_total: web config loads that failed (start-up or rotation). */
+    public static final String WEB_CONFIG_ERRORS = "yawl.metrics.agent.web_config.errors";
 
     // --- heartbeat (EtcdAgentRegistryClient renewals) ----------------------------------------
     public static final String HEARTBEAT_LATENCY = "yawl.heartbeat.latency_ms";
@@ -89,4 +99,8 @@ public final class MetricNames {
     // --- JVM (Micrometer's own binders; names are theirs) -----------------------------------
     /** jvm_gc_pause_seconds, a Timer of Micrometer's JvmGcMetrics; the agent adds histogram buckets. */
     public static final String JVM_GC_PAUSE = "jvm.gc.pause";
+    /** process_open_fds: Micrometer's process.files.open under the name Prometheus clients use. */
+    public static final String PROCESS_OPEN_FDS = "process.open.fds";
+    /** process_max_fds: Micrometer's process.files.max under the name Prometheus clients use. */
+    public static final String PROCESS_MAX_FDS = "process.max.fds";
 }

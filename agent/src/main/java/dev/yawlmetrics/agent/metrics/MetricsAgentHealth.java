@@ -123,6 +123,7 @@ public final class MetricsAgentHealth {
         FunctionCounter.builder(MetricNames.CONFIG_ERRORS, configErrors, v -> v)
                 .description("Bad or unknown agent settings found at start-up (each was logged)")
                 .register(registry);
+        bindEndpoint(registry);
         for (InstrumentationName name : InstrumentationName.values()) {
             int i = name.ordinal();
             String id = name.id();
@@ -143,5 +144,27 @@ public final class MetricsAgentHealth {
                     .description("Exceptions swallowed while recording a metric (engine calls unaffected)")
                     .tag("instrumentation", id).register(registry);
         }
+    }
+
+    private static void bindEndpoint(MeterRegistry registry) {
+        for (int slot = 0; slot < EndpointStats.slots(); slot++) {
+            int s = slot;
+            FunctionCounter.builder(MetricNames.ENDPOINT_REQUESTS, s, EndpointStats::requests)
+                    .description("Answers of the agent's metrics endpoint by HTTP status")
+                    .tag("code", EndpointStats.labelOf(s)).register(registry);
+        }
+        for (EndpointStats.Rejection r : EndpointStats.Rejection.values()) {
+            FunctionCounter.builder(MetricNames.ENDPOINT_REJECTED, r, EndpointStats::rejected)
+                    .description("Requests or connections of the metrics endpoint turned away for overload")
+                    .tag("reason", r.label()).register(registry);
+        }
+        Gauge.builder(MetricNames.ENDPOINT_CONNECTIONS, EndpointStats::openConnections)
+                .description("Connections to the metrics endpoint open now").register(registry);
+        FunctionCounter.builder(MetricNames.ENDPOINT_TIMEOUTS, 0, v -> EndpointStats.timedOut())
+                .description("Endpoint connections closed at their request-read, idle or response-write deadline")
+                .register(registry);
+        FunctionCounter.builder(MetricNames.WEB_CONFIG_ERRORS, 0, v -> EndpointStats.webConfigErrors())
+                .description("Web config file loads that failed (no endpoint at start-up; last good kept on rotation)")
+                .register(registry);
     }
 }

@@ -135,12 +135,33 @@ public final class MetricsAgentRegistry {
         COMMON_TAGS.put(r, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(commonTags)));
         // Before any meter exists: Micrometer warns about filters added later.
         r.config().meterFilter(gcPauseHistogram());
+        r.config().meterFilter(fileDescriptorNames());
         if (!commonTags.isEmpty()) {
             List<Tag> tags = new ArrayList<>();
             commonTags.forEach((k, v) -> tags.add(Tag.of(k, v)));
             r.config().commonTags(Tags.of(tags));
         }
         return r;
+    }
+
+    /**
+     * Micrometer's FileDescriptorMetrics export as process_files_open_files / _max_files; every
+     * Prometheus client library, node-exporter-style alert and runbook uses process_open_fds /
+     * process_max_fds, so the two gauges are renamed (and lose the "files" unit suffix).
+     */
+    static MeterFilter fileDescriptorNames() {
+        return new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                if ("process.files.open".equals(id.getName())) {
+                    return id.withName(MetricNames.PROCESS_OPEN_FDS).withBaseUnit(null);
+                }
+                if ("process.files.max".equals(id.getName())) {
+                    return id.withName(MetricNames.PROCESS_MAX_FDS).withBaseUnit(null);
+                }
+                return id;
+            }
+        };
     }
 
     /**

@@ -8,21 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ContentNegotiationTest {
     @Test
     void openMetricsOnlyWhenAskedForWithNonZeroQuality() {
-        assertTrue(MetricsEndpoint.wantsOpenMetrics("application/openmetrics-text; version=1.0.0; charset=utf-8"));
-        assertTrue(MetricsEndpoint.wantsOpenMetrics(
+        assertTrue(MetricsHandler.wantsOpenMetrics("application/openmetrics-text; version=1.0.0; charset=utf-8"));
+        assertTrue(MetricsHandler.wantsOpenMetrics(
                 "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1"));
-        assertFalse(MetricsEndpoint.wantsOpenMetrics("text/plain"));
-        assertFalse(MetricsEndpoint.wantsOpenMetrics(null));
-        assertFalse(MetricsEndpoint.wantsOpenMetrics("application/openmetrics-text;q=0"));
+        assertFalse(MetricsHandler.wantsOpenMetrics("text/plain"));
+        assertFalse(MetricsHandler.wantsOpenMetrics(null));
+        assertFalse(MetricsHandler.wantsOpenMetrics("application/openmetrics-text;q=0"));
     }
 
     @Test
     void gzipOnlyWhenAcceptedWithNonZeroQuality() {
-        assertTrue(MetricsEndpoint.acceptsGzip("gzip"));
-        assertTrue(MetricsEndpoint.acceptsGzip("br, gzip;q=0.8"));
-        assertTrue(MetricsEndpoint.acceptsGzip("*"));
-        assertFalse(MetricsEndpoint.acceptsGzip("gzip;q=0"));
-        assertFalse(MetricsEndpoint.acceptsGzip("identity"));
-        assertFalse(MetricsEndpoint.acceptsGzip(null));
+        assertTrue(MetricsHandler.acceptsGzip("gzip"));
+        assertTrue(MetricsHandler.acceptsGzip("br, gzip;q=0.8"));
+        assertTrue(MetricsHandler.acceptsGzip("*"));
+        assertFalse(MetricsHandler.acceptsGzip("gzip;q=0"));
+        assertFalse(MetricsHandler.acceptsGzip("identity"));
+        assertFalse(MetricsHandler.acceptsGzip(null));
     }
 }

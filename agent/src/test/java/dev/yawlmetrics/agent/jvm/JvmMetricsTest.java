@@ -35,9 +35,11 @@ class JvmMetricsTest {
             assertTrue(jvm.bindTo(registry).isEmpty());
             String text = registry.scrape();
             for (String name : new String[] {"jvm_memory_used_bytes{", "jvm_memory_max_bytes{", "jvm_threads_live_threads ",
-                    "jvm_threads_peak_threads ", "jvm_classes_loaded_classes ", "process_cpu_usage ", "process_uptime_seconds "}) {
+                    "jvm_threads_peak_threads ", "jvm_classes_loaded_classes ", "process_cpu_usage ", "process_uptime_seconds ",
+                    "process_open_fds ", "process_max_fds "}) {
                 assertTrue(text.contains(name), name + "\n" + text);
             }
+            assertTrue(!text.contains("process_files_open_files"), "renamed, not duplicated");
         }
     }
 }

@@ -32,7 +32,7 @@ class RuleFilesTest {
         args.addAll(OpsFiles.ruleFiles());
         Cmd r = Cmd.run(OpsFiles.rulesDir(), args.toArray());
         assertTrue(r.ok(), r.output());
-        assertTrue(r.output().contains("SUCCESS: 21 rules found"), r.output());
+        assertTrue(r.output().contains("SUCCESS: 22 rules found"), r.output());
     }
 
     @Test
@@ -183,7 +183,9 @@ class RuleFilesTest {
                 // the project's own finding (issue 17): the executor, not etcd, falls behind at scale
                 "HeartbeatRenewalLate", "HeartbeatExecutorFallingBehind",
                 // one engine pod's renewals failing, which the cluster-wide ratio hides (issue 18)
-                "HeartbeatFailingOnPod")), names);
+                "HeartbeatFailingOnPod",
+                // descriptors of the engine JVM near its limit (issue 13)
+                "JVMFileDescriptorsNearLimit")), names);
     }
 
     /** Every alert has a firing case (non-empty exp_alerts) and a silent series; every recording rule a value check. */
