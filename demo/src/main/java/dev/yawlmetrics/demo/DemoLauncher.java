@@ -459,22 +459,12 @@ public final class DemoLauncher {
         prometheus = p;
         prometheusDir = dir;
         prometheusUrl = "http://127.0.0.1:" + port;
-        awaitHttp(prometheusUrl + "/-/ready", Duration.ofSeconds(60));
+        awaitReady(p, prometheusUrl + "/-/ready", dir.resolve("prometheus.log"), Duration.ofSeconds(60));
         say("prometheus: " + prometheusUrl + " with " + rules.size() + " rule file(s) from rules/; alerts: " + prometheusUrl + "/alerts");
     }
 
     private List<Path> ruleFiles() throws IOException {
-        Path dir = root.resolve("rules");
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            // rules/ holds the rule files next to the Prometheus and Alertmanager configs.
-            return s.filter(p -> p.getFileName().toString().matches(".*\\.ya?ml"))
-                    .filter(p -> !p.getFileName().toString().startsWith("prometheus")
-                            && !p.getFileName().toString().startsWith("alertmanager"))
-                    .sorted().toList();
-        }
+        return RuleFiles.of(root.resolve("rules"));
     }
 
     /** Alert names by state ("pending", "firing"); an alert firing for one series and pending for another counts as firing. */
@@ -530,6 +520,37 @@ public final class DemoLauncher {
             Thread.sleep(100);
         }
         throw new IllegalStateException(url + " did not answer within " + timeout);
+    }
+
+    /** Like awaitHttp, but says at once why Prometheus is gone instead of waiting out the timeout. */
+    private static void awaitReady(Process p, String url, Path log, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("prometheus exited with status " + p.exitValue() + " before " + url
+                        + " answered; the end of its log (" + log + "):\n" + tail(log, 15));
+            }
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException ignored) {
+                // not yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(url + " did not answer within " + timeout + "; the end of Prometheus' log ("
+                + log + "):\n" + tail(log, 15));
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
     }
 
     private static Optional<Path> which(String name) {

@@ -1,6 +1,7 @@
 package dev.yawlmetrics.demo.engines;
 
 import dev.yawlmetrics.demo.DemoOptions;
+import dev.yawlmetrics.demo.RuleFiles;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,7 +115,7 @@ public final class EngineFleetDemo {
         EngineFleet.Settings settings;
         try {
             settings = new EngineFleet.Settings(o.engines(), o.agents(), 50, 10_000, 5, "demo", o.etcd(), o.prometheus(),
-                    ruleFiles(root.resolve("rules")), agentJar, demoJar.toString(), List.of("-Xss512k", "-XX:+UseZGC"));
+                    RuleFiles.of(root.resolve("rules")), agentJar, demoJar.toString(), List.of("-Xss512k", "-XX:+UseZGC"));
         } catch (Exception e) {
             System.err.println("demo: " + e.getMessage());
             return 2;
@@ -225,18 +226,6 @@ public final class EngineFleetDemo {
         System.out.println("demo --check: " + atStart.size() + " engines serve " + atStart.get(0).series()
                 + " series each; the fleet figures add up");
         return 0;
-    }
-
-    /** rules/*.yml except the Prometheus and Alertmanager configs. */
-    static List<Path> ruleFiles(Path dir) throws java.io.IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().matches(".*\\.ya?ml"))
-                    .filter(p -> !p.getFileName().toString().startsWith("prometheus") && !p.getFileName().toString().startsWith("alertmanager"))
-                    .sorted().toList();
-        }
     }
 
     private static void relay(String line) {
