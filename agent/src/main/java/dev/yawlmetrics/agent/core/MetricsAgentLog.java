@@ -20,6 +20,13 @@ public final class MetricsAgentLog {
         debug = on;
     }
 
+    /** Sends the lines elsewhere, returning where they went before (for tests that read them). */
+    public static PrintStream redirect(PrintStream to) {
+        PrintStream before = out;
+        out = to;
+        return before;
+    }
+
     public static void info(String message) { write("INFO ", message); }
 
     public static void warn(String message) { write("WARN ", message); }

@@ -12,11 +12,6 @@ import dev.yawlmetrics.agent.targets.PartyAgentType;
 import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
 import dev.yawlmetrics.agent.instrumentation.Weaving;
 import dev.yawlmetrics.agent.targets.PartyAgentShape;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.Label;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
 
 import java.util.List;
 import java.util.Set;
@@ -36,9 +31,9 @@ import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.thrown;
  * {@code GenericPartyAgent} discovery and backoff: each {@code runDiscoveryCycle()} (exit advice),
  * the discovery loop lambda's start and end (advice), its {@code TimeUnit.sleep(long)} call (call
  * site replaced: records the requested sleep and the agent's backoff fields, then sleeps), and
- * the engine client's check-out/check-in calls inside {@code processWorkItem} (redirected to two
- * generated static wrappers that call the client and see its answer or its exception, which
- * they rethrow unchanged).
+ * the engine client's check-out/check-in calls inside {@code processWorkItem} (routed through
+ * two static wrappers the weaver generates, {@link Weaving#wrapCalls}, whose exit hooks see the
+ * client's answer or its exception, which is rethrown unchanged).
  */
 public final class DiscoveryInstrumentation implements InstrumentationModule {
     private static final String IB = PartyAgentShape.IB_CLIENT;
@@ -68,42 +63,36 @@ public final class DiscoveryInstrumentation implements InstrumentationModule {
         static final Predicate<Member> CYCLE = named("runDiscoveryCycle").and(takesArguments(0)).and(returns(boolean.class));
         static final Predicate<Member> LOOP = PartyAgentShape.DISCOVERY_LAMBDA.and(isStatic().negate());
         static final Predicate<Member> STOP = named("stop").and(takesArguments(0));
+        static final Predicate<Member> PROCESS_WORK_ITEM = named("processWorkItem").and(takesArguments(1));
 
-        @Override
-        protected ClassShape.Expect[] expectedMethods() {
-            return new ClassShape.Expect[] {
-                    ClassShape.method("boolean runDiscoveryCycle()", CYCLE),
-                    ClassShape.method("instance lambda$startDiscoveryLoop$N()", LOOP),
-                    ClassShape.method("processWorkItem(WorkItemRecord)", named("processWorkItem").and(takesArguments(1))),
-                    ClassShape.method("void stop()", STOP)};
-        }
-
+        /** Each rule names its site; together they are the shape check (with the fields, PartyAgentShape). */
         @Override
         public void transform(Weaving weaving) {
+            PartyAgentShape.ensureTracked(weaving);
             if (StartMode.isLate()) {
                 transformLate(weaving);
                 return;
             }
-            PartyAgentShape.ensureTracked(weaving);
             weaving.advise(CYCLE, MethodAdvice.builder()
                             .exit(Hook.of(DiscoveryRecorder.class, "cycleFinished"), returned(), thrown()).onThrowable().build())
+                    .site("boolean runDiscoveryCycle()")
                     .advise(LOOP, MethodAdvice.builder()
                             .enter(Hook.of(DiscoveryRecorder.class, "loopStarted"), self())
                             .exit(Hook.of(DiscoveryRecorder.class, "loopEnded"), self()).onThrowable().build())
-                    .rewrite(LOOP, CallSiteRewriter.replace(TimeUnit.class.getName(), "sleep", "(J)V", DiscoveryRecorder.class, "sleep"));
+                    .site("instance lambda$startDiscoveryLoop$<n>()")
+                    .rewrite(LOOP, CallSiteRewriter.replace(TimeUnit.class.getName(), "sleep", "(J)V", DiscoveryRecorder.class, "sleep"))
+                    .site("TimeUnit.sleep(long) in the discovery loop");
             ClassShape client = clientType(weaving);
-            if (client == null || !client.declaresMethod(clientMethod(CHECK_OUT, CHECK_OUT_DESC))
-                    || !client.declaresMethod(clientMethod(CHECK_IN, CHECK_IN_DESC))) {
+            if (client == null) {
                 return; // client drifted: no check-out/check-in counters, the rest still works
             }
-            String self = weaving.type().internalName();
-            String clientName = client.internalName();
-            boolean itf = client.isInterface();
-            weaving.addMembers(cv -> {
-                wrapper(cv, clientName, itf, CHECK_OUT, CHECK_OUT_DESC, WRAP_CHECK_OUT, "checkedOut");
-                wrapper(cv, clientName, itf, CHECK_IN, CHECK_IN_DESC, WRAP_CHECK_IN, "checkedIn");
-            }).rewrite(named("processWorkItem"), CallSiteRewriter.redirect(clientName, CHECK_OUT, CHECK_OUT_DESC, self, WRAP_CHECK_OUT))
-                    .rewrite(named("processWorkItem"), CallSiteRewriter.redirect(clientName, CHECK_IN, CHECK_IN_DESC, self, WRAP_CHECK_IN));
+            // The client's answer or exception goes to the recorder; the exception reaches the engine unchanged.
+            weaving.wrapCalls(PROCESS_WORK_ITEM, client, CHECK_OUT, CHECK_OUT_DESC, WRAP_CHECK_OUT, MethodAdvice.builder()
+                            .exit(Hook.of(DiscoveryRecorder.class, "checkedOut"), returned(), thrown()).onThrowable().build())
+                    .site("processWorkItem(WorkItemRecord) calling checkOutWorkItem(String,String)")
+                    .wrapCalls(PROCESS_WORK_ITEM, client, CHECK_IN, CHECK_IN_DESC, WRAP_CHECK_IN, MethodAdvice.builder()
+                            .exit(Hook.of(DiscoveryRecorder.class, "checkedIn"), returned(), thrown()).onThrowable().build())
+                    .site("processWorkItem(WorkItemRecord) calling checkInWorkItem(String,String,String,String)");
         }
 
         /**
@@ -116,79 +105,41 @@ public final class DiscoveryInstrumentation implements InstrumentationModule {
             weaving.advise(CYCLE, MethodAdvice.builder()
                             .enter(Hook.of(DiscoveryRecorder.class, "cycleStarting"), self())
                             .exit(Hook.of(DiscoveryRecorder.class, "cycleFinished"), returned(), thrown()).onThrowable().build())
-                    .advise(STOP, MethodAdvice.builder().exit(Hook.of(DiscoveryRecorder.class, "agentStopped"), self()).build());
+                    .site("boolean runDiscoveryCycle()")
+                    .advise(STOP, MethodAdvice.builder().exit(Hook.of(DiscoveryRecorder.class, "agentStopped"), self()).build())
+                    .site("void stop()");
             ClassShape client = clientType(weaving);
-            if (client == null || !client.declaresMethod(clientMethod(CHECK_OUT, CHECK_OUT_DESC))
-                    || !client.declaresMethod(clientMethod(CHECK_IN, CHECK_IN_DESC))) {
+            if (client == null) {
                 return;
             }
             Set<String> owner = Set.of(client.internalName());
-            weaving.rewrite(named("processWorkItem"), CallSiteRewriter.substitute(owner, CHECK_OUT, CHECK_OUT_DESC,
+            weaving.rewrite(PROCESS_WORK_ITEM, CallSiteRewriter.substitute(owner, CHECK_OUT, CHECK_OUT_DESC,
                             Hook.of(DiscoveryRecorder.class, "checkOutWorkItem")))
-                    .rewrite(named("processWorkItem"), CallSiteRewriter.substitute(owner, CHECK_IN, CHECK_IN_DESC,
-                            Hook.of(DiscoveryRecorder.class, "checkInWorkItem")));
+                    .site("processWorkItem(WorkItemRecord) calling checkOutWorkItem(String,String)")
+                    .rewrite(PROCESS_WORK_ITEM, CallSiteRewriter.substitute(owner, CHECK_IN, CHECK_IN_DESC,
+                            Hook.of(DiscoveryRecorder.class, "checkInWorkItem")))
+                    .site("processWorkItem(WorkItemRecord) calling checkInWorkItem(String,String,String,String)");
         }
 
         private static Predicate<Member> clientMethod(String name, String descriptor) {
             return named(name).and(hasDescriptor(descriptor)).and(isStatic().negate());
         }
 
-        /** The engine client's class file, found through the type of the agent's {@code ibClient} field; null when drifted. */
+        /**
+         * The engine client's class file, found through the type of the agent's {@code ibClient}
+         * field, when it declares both calls; null when drifted.
+         */
         private static ClassShape clientType(Weaving weaving) {
             Member f = weaving.type().field("ibClient");
             if (f == null || !f.descriptor.equals("L" + IB.replace('.', '/') + ";")) {
                 return null;
             }
-            return ClassShape.find(weaving.loader(), IB);
-        }
-
-        /**
-         * {@code private static synthetic String name(Client c, String... args)}: calls the client,
-         * hands its answer (or its exception, rethrown unchanged) to the recorder.
-         */
-        private static void wrapper(ClassVisitor cv, String client, boolean itf, String method, String descriptor,
-                                    String name, String recorder) {
-            Type[] args = Type.getArgumentTypes(descriptor);
-            StringBuilder d = new StringBuilder("(L").append(client).append(';');
-            for (Type a : args) {
-                d.append(a.getDescriptor());
+            ClassShape client = ClassShape.find(weaving.loader(), IB);
+            if (client == null || !client.declaresMethod(clientMethod(CHECK_OUT, CHECK_OUT_DESC))
+                    || !client.declaresMethod(clientMethod(CHECK_IN, CHECK_IN_DESC))) {
+                return null;
             }
-            d.append(")Ljava/lang/String;");
-            String recorderOwner = Type.getInternalName(DiscoveryRecorder.class);
-            int result = args.length + 1;
-            MethodVisitor mv = cv.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC, name, d.toString(), null, null);
-            Label start = new Label();
-            Label end = new Label();
-            Label handler = new Label();
-            mv.visitCode();
-            mv.visitTryCatchBlock(start, end, handler, null);
-            mv.visitLabel(start);
-            for (int i = 0; i <= args.length; i++) {
-                mv.visitVarInsn(Opcodes.ALOAD, i);
-            }
-            mv.visitMethodInsn(itf ? Opcodes.INVOKEINTERFACE : Opcodes.INVOKEVIRTUAL, client, method, descriptor, itf);
-            mv.visitLabel(end);
-            mv.visitVarInsn(Opcodes.ASTORE, result);
-            mv.visitVarInsn(Opcodes.ALOAD, result);
-            mv.visitInsn(Opcodes.ACONST_NULL);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, recorderOwner, recorder, "(Ljava/lang/String;Ljava/lang/Throwable;)V", false);
-            mv.visitVarInsn(Opcodes.ALOAD, result);
-            mv.visitInsn(Opcodes.ARETURN);
-            mv.visitLabel(handler);
-            Object[] locals = new Object[args.length + 1];
-            locals[0] = client;
-            for (int i = 0; i < args.length; i++) {
-                locals[i + 1] = args[i].getInternalName();
-            }
-            mv.visitFrame(Opcodes.F_NEW, locals.length, locals, 1, new Object[] {"java/lang/Throwable"});
-            mv.visitVarInsn(Opcodes.ASTORE, result);
-            mv.visitInsn(Opcodes.ACONST_NULL);
-            mv.visitVarInsn(Opcodes.ALOAD, result);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, recorderOwner, recorder, "(Ljava/lang/String;Ljava/lang/Throwable;)V", false);
-            mv.visitVarInsn(Opcodes.ALOAD, result);
-            mv.visitInsn(Opcodes.ATHROW);
-            mv.visitMaxs(0, 0);
-            mv.visitEnd();
+            return client;
         }
     }
 

@@ -25,7 +25,16 @@ import java.util.List;
  *       rethrows that same exception object. Its frame declares only the parameters and the kept
  *       values, to which every instruction of the covered range is assignable.</li>
  * </ul>
- * No branch is added to the engine's code and no frame of it changes except for the appended
+ * This is the agent's only emitter of "call the exit hooks and rethrow": constructors
+ * ({@link #visitMethodInsn}), methods generated around a call ({@link AddedMembers}) and engine
+ * methods all go through it.
+ *
+ * <p>Constructors: exit hooks run only in a constructor that calls its super class's constructor
+ * (one that delegates with {@code this(...)} is covered by the constructor it delegates to), and
+ * the handler covers only what follows that super call, where {@code this} is initialised (as
+ * javac would place a try/catch written after {@code super(...)}).
+ *
+ * <p>No branch is added to the engine's code and no frame of it changes except for the appended
  * locals, so the class never needs its frames recomputed (which would mean loading engine classes).
  */
 final class AdviceWeaver extends MethodVisitor {
@@ -37,6 +46,14 @@ final class AdviceWeaver extends MethodVisitor {
     private final int scratch;
     private final boolean handler;
     private final Label tryStart = new Label();
+    private final boolean constructor;
+    /** NEW instructions not yet initialised, before this constructor's own super/this call. */
+    private int pendingNews;
+    /** Methods: always; constructors: once the super or this call has run. */
+    private boolean initialised;
+    /** Methods: always; constructors: initialised by the super class's constructor, not this(...). */
+    private boolean exits;
+    private boolean tryStarted;
 
     AdviceWeaver(MethodVisitor next, ClassShape shape, Member method, List<MethodAdvice> advices) {
         super(Opcodes.ASM9, next);
@@ -55,15 +72,13 @@ final class AdviceWeaver extends MethodVisitor {
             } else {
                 enterSlot[i] = -1;
             }
-            if (a.onThrowable) {
-                if (method.isConstructor()) {
-                    throw new IllegalArgumentException("exceptional exit advice on a constructor: " + method);
-                }
-                anyHandler = true;
-            }
+            anyHandler |= a.onThrowable;
         }
         this.scratch = next1;
         this.handler = anyHandler;
+        this.constructor = method.isConstructor();
+        this.initialised = !constructor;
+        this.exits = !constructor;
         for (int i = 0; i < advices.size(); i++) {
             for (Call c : advices.get(i).enter) {
                 checkBinding(c, i);
@@ -199,14 +214,44 @@ final class AdviceWeaver extends MethodVisitor {
                 }
             }
         }
-        if (handler) {
-            super.visitLabel(tryStart);
+        if (handler && !constructor) {
+            startTry();
+        }
+    }
+
+    private void startTry() {
+        super.visitLabel(tryStart);
+        tryStarted = true;
+    }
+
+    @Override
+    public void visitTypeInsn(int opcode, String type) {
+        if (opcode == Opcodes.NEW && !initialised) {
+            pendingNews++;
+        }
+        super.visitTypeInsn(opcode, type);
+    }
+
+    /** In a constructor: finds the call that initialises {@code this} (objects created for its arguments come first). */
+    @Override
+    public void visitMethodInsn(int opcode, String callOwner, String name, String descriptor, boolean isInterface) {
+        super.visitMethodInsn(opcode, callOwner, name, descriptor, isInterface);
+        if (!initialised && opcode == Opcodes.INVOKESPECIAL && name.equals("<init>")) {
+            if (pendingNews > 0) {
+                pendingNews--;
+            } else {
+                initialised = true;
+                exits = !callOwner.equals(owner);
+                if (exits && handler) {
+                    startTry();
+                }
+            }
         }
     }
 
     @Override
     public void visitInsn(int opcode) {
-        if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+        if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN && exits) {
             exitCode(false);
         }
         super.visitInsn(opcode);
@@ -223,7 +268,7 @@ final class AdviceWeaver extends MethodVisitor {
 
     @Override
     public void visitMaxs(int maxStack, int maxLocals) {
-        if (handler) {
+        if (tryStarted) {
             Label tryEnd = new Label();
             Label catchAll = new Label();
             super.visitLabel(tryEnd);

@@ -112,7 +112,7 @@ public final class CallSiteRewriter implements Weaving.MethodRewriter {
                 staticDescriptor(owner, descriptor, ""), false);
     }
 
-    private static String staticDescriptor(String owner, String descriptor, String extra) {
+    static String staticDescriptor(String owner, String descriptor, String extra) {
         Type call = Type.getMethodType(descriptor);
         StringBuilder d = new StringBuilder("(L").append(internal(owner)).append(';');
         for (Type arg : call.getArgumentTypes()) {

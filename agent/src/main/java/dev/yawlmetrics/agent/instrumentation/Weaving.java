@@ -102,6 +102,10 @@ public final class Weaving {
     private final List<RewriteRule> rewrites = new ArrayList<>();
     private final Set<String> addedInterfaces = new LinkedHashSet<>();
     private final List<Consumer<ClassVisitor>> addedMembers = new ArrayList<>();
+    /** name + descriptor of every field ("f:") and method ("m:") added so far. */
+    private final Set<String> addedNames = new LinkedHashSet<>();
+    /** Per contributor: members it could not add (a clash, or an engine field it reads is missing). */
+    private final Map<Object, List<String>> conflicts = new LinkedHashMap<>();
     private final Set<String> hookOwners = new LinkedHashSet<>();
     private Rule last;
     private Object contributor;
@@ -224,10 +228,102 @@ public final class Weaving {
         return addedInterfaces.contains(internalName) || type.interfaces().contains(internalName);
     }
 
-    /** Writes new fields or methods (called at the end of the class). */
-    public Weaving addMembers(Consumer<ClassVisitor> writer) {
-        addedMembers.add(writer);
+    /**
+     * Adds a private synthetic instance field with a public getter {@code name()} and setter
+     * {@code name(value)} (how an added interface reaches it). When the class already declares a
+     * field of that name, or a method of either accessor's name and descriptor, nothing is added
+     * and the contributor's instrumentation is not applied (a duplicate member would make the JVM
+     * reject the class).
+     */
+    public Weaving addField(String name, String descriptor) {
+        String owner = type.internalName();
+        String getter = "()" + descriptor;
+        String setter = "(" + descriptor + ")V";
+        if (clashesWithField(name) || clashesWithMethod(name, getter) || clashesWithMethod(name, setter)) {
+            return this;
+        }
+        addedMembers.add(cv -> AddedMembers.field(cv, name, descriptor));
+        addedMembers.add(cv -> AddedMembers.getter(cv, owner, name, name, descriptor));
+        addedMembers.add(cv -> AddedMembers.setter(cv, owner, name, name, descriptor));
         return this;
+    }
+
+    /**
+     * Adds a public getter {@code method()} of the class's own instance field {@code field}, read
+     * with exactly the engine's field type. A missing, static or differently typed field (or a
+     * method of that name and descriptor already there) leaves the contributor not applied.
+     */
+    public Weaving addGetter(String method, String field, String descriptor) {
+        if (!requiresField(field, descriptor) || clashesWithMethod(method, "()" + descriptor)) {
+            return this;
+        }
+        String owner = type.internalName();
+        addedMembers.add(cv -> AddedMembers.getter(cv, owner, method, field, descriptor));
+        return this;
+    }
+
+    /**
+     * Declares that the contributor's hooks read the class's instance field {@code field} of
+     * exactly this type (through a getter or a method handle); without it the contributor is not
+     * applied. The rule is the shape check: no parallel list of fields.
+     */
+    public Weaving readsField(String field, String descriptor) {
+        requiresField(field, descriptor);
+        return this;
+    }
+
+    /**
+     * Routes every call of {@code callee.name(descriptor)} inside the methods {@code in} matches
+     * through a private static synthetic method {@code wrapper(receiver, args...)} generated in
+     * the class, which makes the same call and runs {@code advice} around it (for example an
+     * exit hook that sees {@code returned()} and {@code thrown()} and the exception rethrown
+     * unchanged). Adds one call-site rule (expecting one site unless {@link #expect} says more).
+     */
+    public Weaving wrapCalls(Predicate<Member> in, ClassShape callee, String name, String descriptor, String wrapper,
+                             MethodAdvice advice) {
+        String wrapperDescriptor = CallSiteRewriter.staticDescriptor(callee.internalName(), descriptor, "");
+        if (!clashesWithMethod(wrapper, wrapperDescriptor)) {
+            ClassShape self = type;
+            String calleeName = callee.internalName();
+            boolean itf = callee.isInterface();
+            addedMembers.add(cv -> AddedMembers.callWrapper(cv, self, calleeName, itf, name, descriptor, wrapper, wrapperDescriptor, advice));
+            for (MethodAdvice.Call c : advice.enter) {
+                hookOwners.add(c.hook.owner);
+            }
+            for (MethodAdvice.Call c : advice.exit) {
+                hookOwners.add(c.hook.owner);
+            }
+        }
+        return rewrite(in, CallSiteRewriter.redirect(callee.internalName(), name, descriptor, type.internalName(), wrapper));
+    }
+
+    private boolean requiresField(String field, String descriptor) {
+        Member f = type.field(field);
+        if (f == null || f.isStatic() || !f.descriptor.equals(descriptor)) {
+            conflict("instance field " + net.bytebuddy.jar.asm.Type.getType(descriptor).getClassName() + " " + field + " not found");
+            return false;
+        }
+        return true;
+    }
+
+    private boolean clashesWithField(String name) {
+        if (type.field(name) != null || !addedNames.add("f:" + name)) {
+            conflict("cannot add field " + name + ": the class already has a field of that name");
+            return true;
+        }
+        return false;
+    }
+
+    private boolean clashesWithMethod(String name, String descriptor) {
+        if (find(name, descriptor) != null || !addedNames.add("m:" + name + descriptor)) {
+            conflict("cannot add method " + name + descriptor + ": the class already has it");
+            return true;
+        }
+        return false;
+    }
+
+    private void conflict(String why) {
+        conflicts.computeIfAbsent(contributor, k -> new ArrayList<>()).add(why);
     }
 
     /**
@@ -236,6 +332,9 @@ public final class Weaving {
      */
     public Map<Object, List<String>> shortfalls() {
         Map<Object, List<String>> out = new LinkedHashMap<>();
+        for (Map.Entry<Object, List<String>> e : conflicts.entrySet()) {
+            out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).addAll(e.getValue());
+        }
         List<Rule> all = new ArrayList<>(advice);
         all.addAll(rewrites);
         for (Rule r : all) {
@@ -253,7 +352,7 @@ public final class Weaving {
     }
 
     public boolean isEmpty() {
-        return advice.isEmpty() && rewrites.isEmpty() && addedInterfaces.isEmpty() && addedMembers.isEmpty();
+        return advice.isEmpty() && rewrites.isEmpty() && addedInterfaces.isEmpty() && addedMembers.isEmpty() && conflicts.isEmpty();
     }
 
     /** The visitor that applies everything collected, writing into {@code out}. */

@@ -6,7 +6,6 @@ import dev.yawlmetrics.agent.targets.PartyAgentShape;
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
 import dev.yawlmetrics.agent.instrumentation.CallSiteRewriter;
-import dev.yawlmetrics.agent.instrumentation.ClassShape;
 import dev.yawlmetrics.agent.instrumentation.MethodAdvice;
 import dev.yawlmetrics.agent.instrumentation.MethodAdvice.Hook;
 import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
@@ -17,12 +16,16 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.yawlmetrics.agent.instrumentation.Members.isInstanceMethod;
 import static dev.yawlmetrics.agent.instrumentation.Members.named;
+import static dev.yawlmetrics.agent.instrumentation.Members.returns;
 import static dev.yawlmetrics.agent.instrumentation.Members.takesArguments;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.enterValue;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.self;
+import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.thrown;
 
 /**
- * {@code GenericPartyAgent} lifecycle: creations and failed creations (constructor), every
+ * {@code GenericPartyAgent} lifecycle: creations and failed creations (constructor advice), every
  * {@code lifecycle.set(...)} call in any instance method (call-site rewrite), completed
- * {@code stop()} calls (exit advice).
+ * {@code stop()} calls of agents not stopped already (advice).
  */
 public final class LifecycleInstrumentation implements InstrumentationModule {
     @Override
@@ -47,21 +50,23 @@ public final class LifecycleInstrumentation implements InstrumentationModule {
     }
 
     static final class AgentType extends PartyAgentType {
-        @Override
-        protected ClassShape.Expect[] expectedMethods() {
-            return new ClassShape.Expect[] {
-                    ClassShape.method("void start()", named("start").and(takesArguments(0))),
-                    ClassShape.method("void stop()", named("stop").and(takesArguments(0)))};
-        }
-
+        /**
+         * Each rule names its site; together they are the shape check. The constructor's exit
+         * hook also runs when it throws (after its super call), the exception rethrown unchanged.
+         */
         @Override
         public void transform(Weaving weaving) {
             PartyAgentShape.ensureTracked(weaving);
-            weaving.rewrite(PartyAgentShape.CONSTRUCTOR, new ConstructorTracking())
+            weaving.advise(PartyAgentShape.CONSTRUCTOR, MethodAdvice.builder()
+                            .exit(Hook.of(LifecycleRecorder.class, "constructorExited"), self(), thrown()).onThrowable().build())
+                    .site("GenericPartyAgent(AgentConfiguration)")
                     .rewrite(isInstanceMethod(), CallSiteRewriter.replace(AtomicReference.class.getName(), "set", "(Ljava/lang/Object;)V",
                             LifecycleRecorder.class, "set"))
-                    .advise(named("stop").and(takesArguments(0)), MethodAdvice.builder()
-                            .exit(Hook.of(LifecycleRecorder.class, "stopped")).build());
+                    .site("lifecycle.set(state) in an instance method")
+                    .advise(named("stop").and(takesArguments(0)).and(returns(void.class)), MethodAdvice.builder()
+                            .enterValue(Hook.of(LifecycleRecorder.class, "stopping"), self())
+                            .exit(Hook.of(LifecycleRecorder.class, "stopped"), enterValue()).build())
+                    .site("void stop()");
         }
     }
 }

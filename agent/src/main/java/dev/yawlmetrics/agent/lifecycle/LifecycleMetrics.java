@@ -40,7 +40,7 @@ public final class LifecycleMetrics {
                 .description("GenericPartyAgent constructors that completed (the agent entered CREATED)")
                 .register(registry);
         stopped = Counter.builder(MetricNames.AGENT_STOPPED)
-                .description("GenericPartyAgent.stop() calls that completed")
+                .description("GenericPartyAgent.stop() calls that completed on an agent not stopped already")
                 .register(registry);
         createFailures = Counter.builder(MetricNames.AGENT_CREATE_FAILURES)
                 .description("GenericPartyAgent constructors that threw (e.g. engine connection refused); the exception reached the caller unchanged")

@@ -32,8 +32,19 @@ public final class LifecycleRecorder {
         return agent != null && StartMode.isLate() ? SideStates.of(agent) : null;
     }
 
-    /** Before each RETURN of the constructor. */
-    public static void created(Object agent) {
+    /**
+     * At each exit of the constructor, after its super call: {@code failure} is null when it
+     * returned, else the exception it throws (rethrown unchanged by the woven code).
+     */
+    public static void constructorExited(Object agent, Throwable failure) {
+        if (failure == null) {
+            created(agent);
+        } else {
+            constructorFailed();
+        }
+    }
+
+    private static void created(Object agent) {
         try {
             TrackedPartyAgent a = tracked(agent);
             if (a != null) {
@@ -51,8 +62,7 @@ public final class LifecycleRecorder {
         }
     }
 
-    /** In the handler around the constructor body; the caller rethrows {@code error} unchanged. */
-    public static void constructorFailed(Throwable error) {
+    private static void constructorFailed() {
         try {
             LifecycleMetrics m = METRICS.get();
             if (m != null) {
@@ -63,8 +73,28 @@ public final class LifecycleRecorder {
         }
     }
 
-    /** After {@code stop()} completed normally. */
-    public static void stopped() {
+    /**
+     * At entry of {@code stop()}: whether the agent is stopped already. The engine's shutdown
+     * hook stops agents that are stopped (STOPPED -> STOPPING -> STOPPED); that stop() stops
+     * nothing and is not counted.
+     */
+    public static boolean stopping(Object agent) {
+        try {
+            TrackedPartyAgent a = tracked(agent);
+            AtomicReference<?> ref = a == null ? null : a.yawlMetrics$lifecycle();
+            Object state = ref == null ? null : ref.get();
+            return state instanceof Enum && LifecycleMetrics.STOPPED.equals(((Enum<?>) state).name());
+        } catch (Throwable t) {
+            MetricsAgentHealth.recordingError(InstrumentationName.LIFECYCLE, t);
+            return false;
+        }
+    }
+
+    /** After {@code stop()} completed normally; {@code wasStopped} is what {@link #stopping} saw. */
+    public static void stopped(boolean wasStopped) {
+        if (wasStopped) {
+            return;
+        }
         try {
             LifecycleMetrics m = METRICS.get();
             if (m != null) {

@@ -65,22 +65,10 @@ public final class MarketplaceInstrumentation implements InstrumentationModule {
             return TARGET;
         }
 
+        /** The rules below are the shape check: each names its site and must find it (Weaving.site). */
         @Override
         public String checkShape(ClassShape type) {
-            MarketplaceQuery[] queries = MarketplaceQuery.ALL;
-            ClassShape.Expect[] expectations = new ClassShape.Expect[queries.length + 3];
-            int i = 0;
-            for (MarketplaceQuery q : queries) {
-                Predicate<Member> m = instanceMethod(q.methodName);
-                if (q == MarketplaceQuery.LIVE_COUNT) {
-                    m = m.and(returns(long.class));
-                }
-                expectations[i++] = ClassShape.method("public " + q.methodName + "(..)", m);
-            }
-            expectations[i++] = ClassShape.method("public publish(AgentMarketplaceListing)", PUBLISH);
-            expectations[i++] = ClassShape.method("public unpublish(String)", UNPUBLISH);
-            expectations[i] = ClassShape.method("public heartbeat(String, Instant)", HEARTBEAT);
-            return type.missing(expectations);
+            return null;
         }
 
         /**
@@ -102,15 +90,24 @@ public final class MarketplaceInstrumentation implements InstrumentationModule {
                 } else {
                     advice = MethodAdvice.timed(Hook.of(MarketplaceRecorder.class, "queryFinished"), constant(q.ordinal()), enterValue());
                 }
-                weaving.advise(instanceMethod(q.methodName), advice);
+                Predicate<Member> method = instanceMethod(q.methodName);
+                if (q == MarketplaceQuery.LIVE_COUNT) {
+                    method = method.and(returns(long.class)); // the gauge takes the engine's long
+                }
+                weaving.advise(method, advice).site("public " + (q == MarketplaceQuery.LIVE_COUNT ? "long " : "") + q.methodName + "(..)");
             }
             weaving.advise(isConstructor(), MethodAdvice.builder().exit(Hook.of(MarketplaceRecorder.class, "created"), self()).build())
+                    .site("a constructor")
                     .advise(PUBLISH, MethodAdvice.timed(Hook.of(MarketplaceRecorder.class, "publishFinished"), self(), enterValue(), thrown()))
+                    .site("public publish(AgentMarketplaceListing)")
                     .advise(UNPUBLISH, MethodAdvice.timed(Hook.of(MarketplaceRecorder.class, "unpublishFinished"), self(), enterValue(), thrown()))
+                    .site("public unpublish(String)")
                     .rewrite(HEARTBEAT, CallSiteRewriter.substitute(Set.of("java/util/Map", "java/util/concurrent/ConcurrentMap",
                                     "java/util/concurrent/ConcurrentHashMap", "java/util/HashMap"), "computeIfPresent", COMPUTE_IF_PRESENT,
                             Hook.of(MarketplaceRecorder.class, "heartbeatComputeIfPresent")))
-                    .advise(HEARTBEAT, MethodAdvice.timed(Hook.of(MarketplaceRecorder.class, "heartbeatFinished"), self(), enterValue()));
+                    .site("public heartbeat(String, Instant) calling computeIfPresent")
+                    .advise(HEARTBEAT, MethodAdvice.timed(Hook.of(MarketplaceRecorder.class, "heartbeatFinished"), self(), enterValue()))
+                    .site("public heartbeat(String, Instant)");
         }
     }
 }

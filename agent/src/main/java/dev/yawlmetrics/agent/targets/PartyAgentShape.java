@@ -1,16 +1,10 @@
 package dev.yawlmetrics.agent.targets;
 
 import dev.yawlmetrics.agent.core.StartMode;
-import dev.yawlmetrics.agent.instrumentation.ClassShape;
 import dev.yawlmetrics.agent.instrumentation.ClassShape.Member;
 import dev.yawlmetrics.agent.instrumentation.Weaving;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
@@ -40,77 +34,39 @@ public final class PartyAgentShape {
     public static final Predicate<Member> DISCOVERY_LAMBDA =
             nameStartsWith("lambda$startDiscoveryLoop$").and(takesArguments(0));
 
-    /** @return the missing fields, empty when all engine fields the accessors read exist with the expected types. */
-    public static List<String> missingFields(ClassShape type) {
-        List<String> missing = new ArrayList<>();
-        expectField(type, "lifecycle", Type.getDescriptor(AtomicReference.class), missing);
-        expectField(type, "emptyResultsCount", "I", missing);
-        expectField(type, "backoffMs", "J", missing);
-        expectField(type, "baseIntervalMs", "J", missing);
-        if (!type.declaresMethod(CONSTRUCTOR)) {
-            missing.add("constructor(AgentConfiguration)");
-        }
-        return missing;
-    }
-
-    private static void expectField(ClassShape type, String name, String descriptor, List<String> missing) {
-        Member f = type.field(name);
-        if (f == null || f.isStatic() || !f.descriptor.equals(descriptor)) {
-            missing.add(Type.getType(descriptor).getClassName() + " " + name);
-        }
-    }
-
     private static final String TRACKED = Type.getInternalName(TrackedPartyAgent.class);
+    private static final String ATOMIC_REFERENCE = Type.getDescriptor(AtomicReference.class);
+
+    /** The engine's fields the hooks read: name, then exact type. */
+    private static final String[][] ENGINE_FIELDS = {
+            {"lifecycle", ATOMIC_REFERENCE}, {"emptyResultsCount", "I"}, {"backoffMs", "J"}, {"baseIntervalMs", "J"}};
 
     /**
-     * Adds the {@link TrackedPartyAgent} fields and accessors once, whichever module comes first. The
-     * gate leaves the class unchanged when the engine's class loader cannot see the agent's
+     * Declares the per-agent state both modules need. At first load: {@link TrackedPartyAgent},
+     * its three added fields with accessors and getters of the engine's fields, once, whichever
+     * module comes first. After a late attach the class keeps its shape (the state lives in
+     * {@link SideStates}, the engine's fields are read through method handles), so the fields are
+     * only declared as read. Either way a missing or retyped engine field, or a name the class
+     * already uses, leaves the module not applied (the weaver's checks, not a list here).
+     * The gate leaves the class unchanged when the engine's class loader cannot see the agent's
      * classes: a class implementing an invisible interface would not load.
      */
     public static void ensureTracked(Weaving weaving) {
-        if (weaving.implementsInterface(TRACKED) || StartMode.isLate()) {
-            return; // late attach: the class keeps its shape, the state lives in SideStates
+        if (StartMode.isLate()) {
+            for (String[] f : ENGINE_FIELDS) {
+                weaving.readsField(f[0], f[1]);
+            }
+            return;
         }
-        String owner = weaving.type().internalName();
-        weaving.implement(TRACKED).calls(TRACKED).addMembers(cv -> {
-            field(cv, F_SINCE, "J");
-            field(cv, F_EMPTIES, "I");
-            field(cv, F_BACKOFF, "I");
-            accessors(cv, owner, F_SINCE, F_SINCE, "J");
-            accessors(cv, owner, F_EMPTIES, F_EMPTIES, "I");
-            accessors(cv, owner, F_BACKOFF, F_BACKOFF, "I");
-            getter(cv, owner, "yawlMetrics$lifecycle", "lifecycle", Type.getDescriptor(AtomicReference.class));
-            getter(cv, owner, "yawlMetrics$emptyResultsCount", "emptyResultsCount", "I");
-            getter(cv, owner, "yawlMetrics$backoffMs", "backoffMs", "J");
-            getter(cv, owner, "yawlMetrics$baseIntervalMs", "baseIntervalMs", "J");
-        });
-    }
-
-    private static void field(ClassVisitor cv, String name, String descriptor) {
-        cv.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC, name, descriptor, null, null).visitEnd();
-    }
-
-    private static void accessors(ClassVisitor cv, String owner, String method, String field, String descriptor) {
-        getter(cv, owner, method, field, descriptor);
-        Type t = Type.getType(descriptor);
-        MethodVisitor mv = cv.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_SYNTHETIC, method, "(" + descriptor + ")V", null, null);
-        mv.visitCode();
-        mv.visitVarInsn(Opcodes.ALOAD, 0);
-        mv.visitVarInsn(t.getOpcode(Opcodes.ILOAD), 1);
-        mv.visitFieldInsn(Opcodes.PUTFIELD, owner, field, descriptor);
-        mv.visitInsn(Opcodes.RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-    }
-
-    private static void getter(ClassVisitor cv, String owner, String method, String field, String descriptor) {
-        Type t = Type.getType(descriptor);
-        MethodVisitor mv = cv.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_SYNTHETIC, method, "()" + descriptor, null, null);
-        mv.visitCode();
-        mv.visitVarInsn(Opcodes.ALOAD, 0);
-        mv.visitFieldInsn(Opcodes.GETFIELD, owner, field, descriptor);
-        mv.visitInsn(t.getOpcode(Opcodes.IRETURN));
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
+        if (weaving.implementsInterface(TRACKED)) {
+            return;
+        }
+        weaving.implement(TRACKED).calls(TRACKED)
+                .addField(F_SINCE, "J")
+                .addField(F_EMPTIES, "I")
+                .addField(F_BACKOFF, "I");
+        for (String[] f : ENGINE_FIELDS) {
+            weaving.addGetter("yawlMetrics$" + f[0], f[0], f[1]);
+        }
     }
 }

@@ -4,12 +4,9 @@ import dev.yawlmetrics.agent.core.StartMode;
 import dev.yawlmetrics.agent.instrumentation.ClassShape;
 import dev.yawlmetrics.agent.instrumentation.TypeInstrumentation;
 
-import java.util.List;
-
 /**
  * What the lifecycle and discovery instrumentations of {@code GenericPartyAgent} share: the
- * target, the load-time-only field addition ({@link PartyAgentShape#ensureTracked}), and the shape
- * check of the engine fields the accessors read, before each module's own methods.
+ * target and the load-time-only field addition ({@link PartyAgentShape#ensureTracked}).
  */
 public abstract class PartyAgentType implements TypeInstrumentation {
     @Override
@@ -26,15 +23,12 @@ public abstract class PartyAgentType implements TypeInstrumentation {
         return !StartMode.isLate();
     }
 
+    /**
+     * Nothing beyond the rules: each advice and rewrite names its site and must find it, and the
+     * fields are checked where they are declared ({@link PartyAgentShape#ensureTracked}).
+     */
     @Override
     public final String checkShape(ClassShape type) {
-        List<String> fields = PartyAgentShape.missingFields(type);
-        if (!fields.isEmpty()) {
-            return "member(s) not found: " + String.join(", ", fields);
-        }
-        return type.missing(expectedMethods());
+        return null;
     }
-
-    /** The methods this module's advice and rewrites rely on. */
-    protected abstract ClassShape.Expect[] expectedMethods();
 }

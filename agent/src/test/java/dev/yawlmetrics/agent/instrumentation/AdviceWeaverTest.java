@@ -54,6 +54,16 @@ public class AdviceWeaverTest {
         SEEN.add("created " + n.substring(n.lastIndexOf('$') + 1));
     }
 
+    public static void constructed(Object self, Throwable thrown) {
+        String n = self.getClass().getName();
+        SEEN.add(thrown == null ? "constructed " + n.substring(n.lastIndexOf('$') + 1) : thrown);
+    }
+
+    public static void substringExited(String returned, Throwable thrown) {
+        SEEN.add(returned);
+        SEEN.add(thrown);
+    }
+
     public static String token(String in) {
         return "token:" + in;
     }
@@ -77,6 +87,22 @@ public class AdviceWeaverTest {
 
         public Sample() {
             count = 1;
+        }
+
+        /** Delegates: its exit hooks are the delegate's. */
+        public Sample(int count) {
+            this();
+            this.count = count;
+        }
+
+        /** Throws after its super call. */
+        public Sample(String count) {
+            super();
+            this.count = Integer.parseInt(count);
+        }
+
+        public String tail(String s, int from) {
+            return s.substring(from);
         }
 
         public int withOwnCatch(int x) {
@@ -117,30 +143,10 @@ public class AdviceWeaverTest {
     }
 
     private static Class<?> weave(java.util.function.Consumer<Weaving> plan) throws Exception {
-        String name = Sample.class.getName();
-        byte[] original;
-        try (InputStream in = Sample.class.getResourceAsStream("/" + name.replace('.', '/') + ".class")) {
-            original = in.readAllBytes();
-        }
-        ClassReader reader = new ClassReader(original);
+        ClassReader reader = new ClassReader(TestWeaving.bytes(Sample.class));
         Weaving weaving = new Weaving(ClassShape.read(reader), AdviceWeaverTest.class.getClassLoader());
         plan.accept(weaving);
-        byte[] woven = ClassLoadGate.write(reader, weaving);
-        ClassLoader loader = new ClassLoader(AdviceWeaverTest.class.getClassLoader()) {
-            @Override
-            protected Class<?> loadClass(String n, boolean resolve) throws ClassNotFoundException {
-                if (n.equals(name)) {
-                    synchronized (getClassLoadingLock(n)) {
-                        Class<?> c = findLoadedClass(n);
-                        return c != null ? c : defineClass(n, woven, 0, woven.length);
-                    }
-                }
-                return super.loadClass(n, resolve);
-            }
-        };
-        Class<?> c = Class.forName(name, true, loader);
-        assertTrue(c.getClassLoader() == loader, "the woven copy is what runs");
-        return c;
+        return TestWeaving.define(Sample.class.getName(), ClassLoadGate.write(reader, weaving));
     }
 
     private static Object call(Object target, String method, Object... args) throws Throwable {
@@ -207,10 +213,34 @@ public class AdviceWeaverTest {
     }
 
     @Test
-    void exceptionalExitAdviceOnAConstructorIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> weave(w -> w.advise(Members.isConstructor(),
-                MethodAdvice.builder().exit(Hook.of(AdviceWeaverTest.class, "created"), self()).onThrowable().build())));
-        assertTrue(e.getMessage().contains("constructor"), e.getMessage());
+    void aConstructorsExitHooksRunAfterItsSuperCallAndItsExceptionLeavesUnchanged() throws Throwable {
+        Class<?> c = weave(w -> w.advise(Members.isConstructor(),
+                MethodAdvice.builder().exit(Hook.of(AdviceWeaverTest.class, "constructed"), self(), thrown()).onThrowable().build()));
+        c.getConstructor().newInstance();
+        assertEquals(List.of("constructed Sample"), SEEN);
+        Object delegating = c.getConstructor(int.class).newInstance(5);
+        assertEquals(5, c.getField("count").get(delegating));
+        assertEquals(List.of("constructed Sample", "constructed Sample"), SEEN, "a delegating constructor counts once, through its delegate");
+        InvocationTargetException e = assertThrows(InvocationTargetException.class, () -> c.getConstructor(String.class).newInstance("x"));
+        assertTrue(e.getCause() instanceof NumberFormatException, e.getCause().toString());
+        assertEquals(3, SEEN.size());
+        assertSame(e.getCause(), SEEN.get(2), "the hook sees the very exception the caller gets");
+    }
+
+    @Test
+    void aWrappedCallSeesTheAnswerOrTheExceptionWhichLeavesUnchanged() throws Throwable {
+        ClassShape string = ClassShape.find(null, "java.lang.String");
+        Class<?> c = weave(w -> w.wrapCalls(Members.named("tail"), string, "substring", "(I)Ljava/lang/String;", "wrapped$substring",
+                MethodAdvice.builder().exit(Hook.of(AdviceWeaverTest.class, "substringExited"), returned(), thrown()).onThrowable().build()));
+        Method wrapper = c.getDeclaredMethod("wrapped$substring", String.class, int.class);
+        assertTrue(wrapper.isSynthetic() && java.lang.reflect.Modifier.isStatic(wrapper.getModifiers())
+                && java.lang.reflect.Modifier.isPrivate(wrapper.getModifiers()), wrapper.toString());
+        Object sample = c.getConstructor().newInstance();
+        assertEquals("llo", call(sample, "tail", "hello", 2));
+        StringIndexOutOfBoundsException e = assertThrows(StringIndexOutOfBoundsException.class, () -> call(sample, "tail", "hi", 5));
+        assertEquals(4, SEEN.size());
+        assertEquals(java.util.Arrays.asList("llo", null, null), SEEN.subList(0, 3));
+        assertSame(e, SEEN.get(3), "the hook sees the very exception the caller gets");
     }
 
     @Test

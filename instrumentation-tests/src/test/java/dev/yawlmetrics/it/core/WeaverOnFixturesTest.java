@@ -136,7 +136,21 @@ class WeaverOnFixturesTest {
                 new Drift("missing call site: startHeartbeat schedules with fixed delay", REGISTRY,
                         b -> renameCall(b, "scheduleAtFixedRate", "scheduleWithFixedDelay"), Set.of("skipped heartbeat", "applied etcd")),
                 new Drift("renamed field: GenericPartyAgent.backoffMs -> backoffMillis", PARTY_AGENT,
-                        b -> renameField(b, PARTY_AGENT, "backoffMs", "backoffMillis"), Set.of("skipped lifecycle", "skipped discovery")))
+                        b -> renameField(b, PARTY_AGENT, "backoffMs", "backoffMillis"), Set.of("skipped lifecycle", "skipped discovery")),
+                new Drift("changed field type: GenericPartyAgent.emptyResultsCount is a long", PARTY_AGENT,
+                        b -> retypeField(b, PARTY_AGENT, "emptyResultsCount", "I", "J"), Set.of("skipped lifecycle", "skipped discovery")),
+                new Drift("name clash: GenericPartyAgent already has a field yawlMetrics$stateSince", PARTY_AGENT,
+                        b -> addField(b, "yawlMetrics$stateSince", "J"), Set.of("skipped lifecycle", "skipped discovery")),
+                new Drift("changed parameter: AgentMarketplace.unpublish takes a UUID", MARKETPLACE,
+                        b -> replaceWithStub(b, MARKETPLACE, "unpublish", "(Ljava/lang/String;)V", "(Ljava/util/UUID;)V"),
+                        Set.of("skipped marketplace")),
+                new Drift("renamed method: GenericPartyAgent.stop -> halt", PARTY_AGENT,
+                        b -> renameMethod(b, PARTY_AGENT, "stop", "()V", "halt"), Set.of("skipped lifecycle", "applied discovery")),
+                new Drift("changed return type: GenericPartyAgent.runDiscoveryCycle returns void", PARTY_AGENT,
+                        b -> replaceWithStub(b, PARTY_AGENT, "runDiscoveryCycle", "()Z", "()V"),
+                        Set.of("skipped discovery", "applied lifecycle")),
+                new Drift("missing call site: processWorkItem calls checkInWorkItemLater", PARTY_AGENT,
+                        b -> renameCall(b, "checkInWorkItem", "checkInWorkItemLater"), Set.of("skipped discovery", "applied lifecycle")))
                 .map(Arguments::of);
     }
 
@@ -191,6 +205,26 @@ class WeaverOnFixturesTest {
                 mv.visitMaxs(2, 10);
                 mv.visitEnd();
                 super.visitEnd();
+            }
+        });
+    }
+
+    static byte[] addField(byte[] in, String name, String desc) {
+        return rewrite(in, w -> new ClassVisitor(Opcodes.ASM9, w) {
+            @Override
+            public void visitEnd() {
+                super.visitField(Opcodes.ACC_PRIVATE, name, desc, null, null).visitEnd();
+                super.visitEnd();
+            }
+        });
+    }
+
+    /** The field and every access to it get another type (still a valid class: accesses are not resolved until run). */
+    static byte[] retypeField(byte[] in, String owner, String name, String desc, String newDesc) {
+        return rewrite(in, w -> new ClassVisitor(Opcodes.ASM9, w) {
+            @Override
+            public org.objectweb.asm.FieldVisitor visitField(int access, String n, String d, String s, Object v) {
+                return super.visitField(access, n, n.equals(name) && d.equals(desc) ? newDesc : d, s, v);
             }
         });
     }

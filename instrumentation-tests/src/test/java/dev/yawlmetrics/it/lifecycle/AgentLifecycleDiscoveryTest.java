@@ -138,6 +138,7 @@ class AgentLifecycleDiscoveryTest {
             s = scrapeUntil(jvm, "stopped agents stopped again",
                     x -> x.value("yawl_agent_state_transitions_total", "from", "STOPPED", "to", "STOPPING") == N);
             assertEquals(N, s.value("yawl_agent_reconnect_count_total", "reason", "discovery_restart"), "a double stop is not a restart");
+            assertEquals(2 * N, s.value("yawl_agent_stopped_total"), "nor a stop: the agents were stopped already");
         }
     }
 
