@@ -5,6 +5,7 @@ import dev.yawlmetrics.agent.attach.AgentSession;
 import dev.yawlmetrics.agent.config.MetricsAgentConfig;
 import dev.yawlmetrics.agent.core.MetricsAgentLog;
 import dev.yawlmetrics.agent.endpoint.MetricsEndpoint;
+import dev.yawlmetrics.agent.instrumentation.ModuleBindings;
 import dev.yawlmetrics.agent.instrumentation.ModuleContext;
 import dev.yawlmetrics.agent.instrumentation.ClassLoadGate;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
@@ -27,9 +28,11 @@ final class MetricsAgentStarter implements Runnable {
     private final ClassLoadGate gate;
     private final Instrumentation inst;
     private final AgentSession session;
+    private final ModuleBindings bindings;
 
     MetricsAgentStarter(MetricsAgentConfig config, List<InstrumentationModule> modules, ClassLoadGate gate, Instrumentation inst,
-                        AgentSession session) {
+                        AgentSession session, ModuleBindings bindings) {
+        this.bindings = bindings;
         this.config = config;
         this.modules = modules;
         this.gate = gate;
@@ -47,7 +50,8 @@ final class MetricsAgentStarter implements Runnable {
             return;
         }
         session.publish(AgentProperties.STARTING);
-        ModuleContext context = new ModuleContext(inst, registry, MetricsAgentHealth.OUTCOMES);
+        bindings.bindAll(); // unless the gate already did, for a class woven before this thread got here
+        ModuleContext context = bindings.context();
         for (InstrumentationModule m : modules) {
             try {
                 m.onAgentStarted(context);

@@ -10,6 +10,8 @@ import dev.yawlmetrics.agent.core.DaemonThreads;
 import dev.yawlmetrics.agent.core.StartMode;
 import dev.yawlmetrics.agent.instrumentation.ClassLoadGate;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
+import dev.yawlmetrics.agent.instrumentation.ModuleBindings;
+import dev.yawlmetrics.agent.instrumentation.ModuleContext;
 import dev.yawlmetrics.agent.Instrumentations;
 import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
@@ -73,12 +75,16 @@ public final class YawlMetricsAgent {
                 return;
             }
             MetricsAgentLog.info(startupLine(config, modules, late));
-            ClassLoadGate gate = new ClassLoadGate(modules, MetricsAgentHealth.OUTCOMES, config.dumpDir());
+            // The registry is built on first use: not here, on the engine's thread.
+            ModuleBindings bindings = new ModuleBindings(modules,
+                    new ModuleContext(inst, MetricsAgentRegistry.attachedRegistry(), config, MetricsAgentHealth.OUTCOMES));
+            session.bindings(bindings);
+            ClassLoadGate gate = new ClassLoadGate(modules, MetricsAgentHealth.OUTCOMES, config.dumpDir(), bindings);
             if (gate.hasTargets()) {
                 inst.addTransformer(gate, true);
                 session.gate(gate);
             }
-            session.starter(DaemonThreads.start("yawl-metrics-init", new MetricsAgentStarter(config, modules, gate, inst, session)));
+            session.starter(DaemonThreads.start("yawl-metrics-init", new MetricsAgentStarter(config, modules, gate, inst, session, bindings)));
             MetricsAgentLog.debug("premain returned after " + (System.nanoTime() - t0) / 1_000 + " us on the engine's thread");
         } catch (Throwable t) {
             MetricsAgentLog.error("agent failed to start; the engine continues without metrics: " + t);

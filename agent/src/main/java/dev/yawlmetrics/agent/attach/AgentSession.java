@@ -7,6 +7,7 @@ import dev.yawlmetrics.agent.core.MetricsAgentVersion;
 import dev.yawlmetrics.agent.endpoint.MetricsEndpoint;
 import dev.yawlmetrics.agent.instrumentation.ClassLoadGate;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
+import dev.yawlmetrics.agent.instrumentation.ModuleBindings;
 import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 
@@ -36,6 +37,7 @@ public final class AgentSession {
     private final boolean late;
     private volatile ClassLoadGate gate;
     private volatile Thread starter;
+    private volatile ModuleBindings bindings;
     private volatile MetricsEndpoint endpoint;
 
     private AgentSession(Instrumentation inst, MetricsAgentConfig config, List<InstrumentationModule> modules, boolean late) {
@@ -61,6 +63,10 @@ public final class AgentSession {
 
     public void gate(ClassLoadGate g) {
         this.gate = g;
+    }
+
+    public void bindings(ModuleBindings b) {
+        this.bindings = b;
     }
 
     public void starter(Thread t) {
@@ -206,6 +212,10 @@ public final class AgentSession {
             } catch (Throwable x) {
                 problems.add(m.name().id() + ": " + x);
             }
+        }
+        ModuleBindings b = bindings;
+        if (b != null) {
+            problems.addAll(b.unbindAll()); // recorders still reached by old code record nothing from here
         }
         MetricsAgentRegistry.detach();
         synchronized (AgentSession.class) {

@@ -2,6 +2,7 @@ package dev.yawlmetrics.agent.discovery;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.core.StartMode;
+import dev.yawlmetrics.agent.instrumentation.ContextBound;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
 import dev.yawlmetrics.agent.instrumentation.CallSiteRewriter;
 import dev.yawlmetrics.agent.instrumentation.ClassShape;
@@ -52,6 +53,11 @@ public final class DiscoveryInstrumentation implements InstrumentationModule {
     @Override
     public void onAgentDetached() {
         dev.yawlmetrics.agent.targets.SideStates.clear();
+    }
+
+    @Override
+    public List<? extends ContextBound> boundToContext() {
+        return List.of(DiscoveryRecorder.METRICS);
     }
 
     @Override

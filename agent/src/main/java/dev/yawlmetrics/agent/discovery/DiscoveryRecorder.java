@@ -5,7 +5,6 @@ import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.targets.SideStates;
 import dev.yawlmetrics.agent.targets.TrackedPartyAgent;
 import dev.yawlmetrics.agent.metrics.Meters;
-import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -20,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 public final class DiscoveryRecorder {
     private DiscoveryRecorder() {}
 
-    /** Built on first use, dropped at detach (null then: nothing is recorded). */
-    private static final Meters<DiscoveryMetrics> METRICS = Meters.of(DiscoveryMetrics::new);
+    /** Bound by the module's install step, built on first use, unbound at detach (null then: nothing is recorded). */
+    static final Meters<DiscoveryMetrics> METRICS = Meters.of(context -> new DiscoveryMetrics(context.registry()));
 
     public static void cycleFinished(boolean processed, Throwable thrown) {
         try {

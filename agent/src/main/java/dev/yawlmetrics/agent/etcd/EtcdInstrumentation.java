@@ -2,6 +2,7 @@ package dev.yawlmetrics.agent.etcd;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.instrumentation.ModuleContext;
+import dev.yawlmetrics.agent.instrumentation.ContextBound;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
 import dev.yawlmetrics.agent.instrumentation.ClassShape;
 import dev.yawlmetrics.agent.instrumentation.MethodAdvice;
@@ -30,6 +31,11 @@ public final class EtcdInstrumentation implements InstrumentationModule {
     @Override
     public List<String> targetClassNames() {
         return List.of(TARGET);
+    }
+
+    @Override
+    public List<? extends ContextBound> boundToContext() {
+        return List.of(EtcdRecorder.METRICS);
     }
 
     @Override

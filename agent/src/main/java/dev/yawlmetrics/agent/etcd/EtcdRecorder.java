@@ -4,7 +4,6 @@ import dev.yawlmetrics.agent.targets.EtcdOutcome;
 import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.metrics.Meters;
-import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 /**
  * What the advice inlined into EtcdAgentRegistryClient calls. Public and static because that code
@@ -20,8 +19,8 @@ public final class EtcdRecorder {
     /** Per-thread nesting depth of the heartbeat lambda (a one-element array: no set() per call). */
     private static final ThreadLocal<int[]> IN_RENEWAL = ThreadLocal.withInitial(() -> new int[1]);
 
-    /** Built on first use, dropped at detach (null then: nothing is recorded). */
-    private static final Meters<EtcdMetrics> METRICS = Meters.of(EtcdMetrics::new);
+    /** Bound by the module's install step, built on first use, unbound at detach (null then: nothing is recorded). */
+    static final Meters<EtcdMetrics> METRICS = Meters.of(context -> new EtcdMetrics(context.registry()));
 
     static void init() {
         METRICS.get();

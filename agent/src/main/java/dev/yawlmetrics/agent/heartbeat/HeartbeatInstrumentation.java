@@ -4,6 +4,7 @@ import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.core.MetricsAgentLog;
 import dev.yawlmetrics.agent.core.StartMode;
 import dev.yawlmetrics.agent.instrumentation.ModuleContext;
+import dev.yawlmetrics.agent.instrumentation.ContextBound;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
 import dev.yawlmetrics.agent.instrumentation.CallSiteRewriter;
 import dev.yawlmetrics.agent.instrumentation.ClassShape;
@@ -47,6 +48,11 @@ public final class HeartbeatInstrumentation implements InstrumentationModule {
     @Override
     public List<String> targetClassNames() {
         return List.of(EtcdRegistryClientShape.TARGET);
+    }
+
+    @Override
+    public List<? extends ContextBound> boundToContext() {
+        return List.of(HeartbeatRecorder.METRICS);
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.targets.EtcdOutcome;
 import dev.yawlmetrics.agent.metrics.Meters;
-import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -38,8 +37,8 @@ public final class HeartbeatRecorder {
         }
     };
 
-    /** Built on first use, dropped at detach (null then: nothing is recorded). */
-    private static final Meters<HeartbeatMetrics> METRICS = Meters.of(registry -> new HeartbeatMetrics(registry, EXECUTORS));
+    /** Bound by the module's install step, built on first use, unbound at detach (null then: nothing is recorded). */
+    static final Meters<HeartbeatMetrics> METRICS = Meters.of(context -> new HeartbeatMetrics(context.registry(), EXECUTORS));
 
     static void init() {
         METRICS.get();

@@ -3,6 +3,7 @@ package dev.yawlmetrics.agent.httpclient;
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.core.MetricsAgentLog;
 import dev.yawlmetrics.agent.instrumentation.ModuleContext;
+import dev.yawlmetrics.agent.instrumentation.ContextBound;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
 import dev.yawlmetrics.agent.instrumentation.ClassShape;
 import dev.yawlmetrics.agent.instrumentation.ClassShape.Member;
@@ -46,6 +47,11 @@ public final class HttpClientInstrumentation implements InstrumentationModule {
     @Override
     public List<String> targetClassNames() {
         return List.of(TARGET);
+    }
+
+    @Override
+    public List<? extends ContextBound> boundToContext() {
+        return List.of(HttpClientRecorder.METRICS);
     }
 
     @Override

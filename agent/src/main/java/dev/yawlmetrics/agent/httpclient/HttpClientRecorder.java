@@ -1,10 +1,8 @@
 package dev.yawlmetrics.agent.httpclient;
 
 import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
-import dev.yawlmetrics.agent.config.MetricsAgentConfig;
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.metrics.Meters;
-import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -18,12 +16,9 @@ import java.util.concurrent.CompletableFuture;
 final class HttpClientRecorder {
     private HttpClientRecorder() {}
 
-    /** Built on first use, dropped at detach (null then: nothing is recorded). */
-    private static final Meters<HttpClientMetrics> METRICS = Meters.of(registry -> create(registry, MetricsAgentRegistry.config()));
-
-    static HttpClientMetrics create(io.micrometer.core.instrument.MeterRegistry registry, MetricsAgentConfig config) {
-        return new HttpClientMetrics(registry, config.httpClientCapacity(), config.httpClientHosts());
-    }
+    /** Bound by the module's install step, built on first use, unbound at detach (null then: nothing is recorded). */
+    static final Meters<HttpClientMetrics> METRICS = Meters.of(context -> new HttpClientMetrics(context.registry(),
+            context.config().httpClientCapacity(), context.config().httpClientHosts()));
 
     static Object start(HttpRequest request) {
         try {

@@ -36,6 +36,7 @@ public final class ClassLoadGate implements ClassFileTransformer {
     private final List<InstrumentationModule> modules;
     private final InstrumentationOutcomes outcomes;
     private final Path dumpDir;
+    private final ModuleBindings bindings;
     private volatile boolean dumpFailed;
     /** Target internal name -> the instrumentations that rewrite it; built on first use, off premain. */
     private volatile Map<String, List<Target>> targetsByInternalName;
@@ -60,6 +61,15 @@ public final class ClassLoadGate implements ClassFileTransformer {
 
     /** @param dumpDir where to write original and woven class files, or null (yawl.metrics.debug.dump-dir) */
     public ClassLoadGate(List<InstrumentationModule> modules, InstrumentationOutcomes outcomes, Path dumpDir) {
+        this(modules, outcomes, dumpDir, null);
+    }
+
+    /**
+     * @param bindings bound before the first woven class is handed to the JVM (its code may run
+     *                 before the start-up thread gets to it), or null (tests without recorders)
+     */
+    public ClassLoadGate(List<InstrumentationModule> modules, InstrumentationOutcomes outcomes, Path dumpDir, ModuleBindings bindings) {
+        this.bindings = bindings;
         this.modules = List.copyOf(modules);
         this.outcomes = outcomes;
         this.dumpDir = dumpDir;
@@ -215,6 +225,9 @@ public final class ClassLoadGate implements ClassFileTransformer {
                 MetricsAgentLog.error("left " + binaryName + " unchanged: " + invalid + " (instrumentations "
                         + ids(candidates) + "; the engine runs unchanged)");
                 return null;
+            }
+            if (bindings != null) {
+                bindings.bindAll();
             }
             for (Target target : candidates) {
                 outcomes.applied(target.module);

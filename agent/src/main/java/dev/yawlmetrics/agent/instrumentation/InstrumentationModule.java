@@ -35,6 +35,18 @@ public interface InstrumentationModule {
     List<TypeInstrumentation> typeInstrumentations();
 
     /**
+     * What the install step binds to the module's {@link ModuleContext}: its recorders' meters
+     * ({@code List.of(Recorder.METRICS)}), so a recorder gets its registry and configuration
+     * handed to it. Bound once per attach, before any woven code of the module can run (when the
+     * gate is about to return the first class it wove, or on the start-up thread before
+     * {@link #onAgentStarted}, whichever is first); unbound at detach after
+     * {@link #onAgentDetached}. Binding builds nothing (it may run inside the class-load gate).
+     */
+    default List<? extends ContextBound> boundToContext() {
+        return List.of();
+    }
+
+    /**
      * Runs once on the agent's background start-up thread, after the registry exists. Modules
      * without type instrumentations mark themselves applied here when their work succeeded.
      */

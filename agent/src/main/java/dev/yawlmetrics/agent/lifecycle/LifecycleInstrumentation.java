@@ -4,6 +4,7 @@ import dev.yawlmetrics.agent.targets.PartyAgentType;
 import dev.yawlmetrics.agent.targets.SideStates;
 import dev.yawlmetrics.agent.targets.PartyAgentShape;
 import dev.yawlmetrics.agent.config.InstrumentationName;
+import dev.yawlmetrics.agent.instrumentation.ContextBound;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
 import dev.yawlmetrics.agent.instrumentation.CallSiteRewriter;
 import dev.yawlmetrics.agent.instrumentation.MethodAdvice;
@@ -42,6 +43,11 @@ public final class LifecycleInstrumentation implements InstrumentationModule {
     @Override
     public void onAgentDetached() {
         SideStates.clear();
+    }
+
+    @Override
+    public List<? extends ContextBound> boundToContext() {
+        return List.of(LifecycleRecorder.METRICS);
     }
 
     @Override

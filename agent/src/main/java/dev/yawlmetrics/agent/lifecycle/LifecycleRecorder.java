@@ -6,7 +6,6 @@ import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.core.StartMode;
 import dev.yawlmetrics.agent.metrics.Meters;
-import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -18,8 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class LifecycleRecorder {
     private LifecycleRecorder() {}
 
-    /** Built on first use, dropped at detach (null then: nothing is recorded). */
-    private static final Meters<LifecycleMetrics> METRICS = Meters.of(LifecycleMetrics::new);
+    /** Bound by the module's install step, built on first use, unbound at detach (null then: nothing is recorded). */
+    static final Meters<LifecycleMetrics> METRICS = Meters.of(context -> new LifecycleMetrics(context.registry()));
 
     /**
      * The agent's per-agent state: the agent itself when its class gained {@link TrackedPartyAgent}

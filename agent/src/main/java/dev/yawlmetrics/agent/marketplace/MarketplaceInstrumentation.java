@@ -1,6 +1,7 @@
 package dev.yawlmetrics.agent.marketplace;
 
 import dev.yawlmetrics.agent.config.InstrumentationName;
+import dev.yawlmetrics.agent.instrumentation.ContextBound;
 import dev.yawlmetrics.agent.instrumentation.InstrumentationModule;
 import dev.yawlmetrics.agent.instrumentation.CallSiteRewriter;
 import dev.yawlmetrics.agent.instrumentation.ClassShape;
@@ -43,6 +44,11 @@ public final class MarketplaceInstrumentation implements InstrumentationModule {
     @Override
     public List<String> targetClassNames() {
         return List.of(TARGET);
+    }
+
+    @Override
+    public List<? extends ContextBound> boundToContext() {
+        return List.of(MarketplaceRecorder.METRICS);
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.yawlmetrics.agent.marketplace;
 
 import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
-import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
+import dev.yawlmetrics.agent.metrics.AgentMeterRegistry;
 import dev.yawlmetrics.agent.metrics.Buckets;
 import dev.yawlmetrics.agent.metrics.LeanHistogram;
 import dev.yawlmetrics.agent.metrics.MetricNames;
@@ -62,7 +62,7 @@ public final class MarketplaceMetrics {
                     MetricNames.MARKETPLACE_LIVENESS_FILTER.replace('.', '_'),
                     "Duration of each AgentMarketplace query that consumes the lazy liveListings() stream, from entry "
                             + "to return (the liveness filtering runs inside it, in the terminal operation), ms",
-                    livenessConsumers, MetricsAgentRegistry.commonTagsOf(registry)));
+                    livenessConsumers, AgentMeterRegistry.commonTagsOf(registry)));
         }
         for (IndexOperation op : IndexOperation.ALL) {
             indexSync[op.ordinal()] = DistributionSummary.builder(MetricNames.MARKETPLACE_INDEX_SYNC)

@@ -3,7 +3,6 @@ package dev.yawlmetrics.agent.marketplace;
 import dev.yawlmetrics.agent.metrics.MetricsAgentHealth;
 import dev.yawlmetrics.agent.config.InstrumentationName;
 import dev.yawlmetrics.agent.metrics.Meters;
-import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 
 import java.util.Collection;
 import java.util.Map;
@@ -18,8 +17,8 @@ import java.util.function.BiFunction;
 public final class MarketplaceRecorder {
     private MarketplaceRecorder() {}
 
-    /** Built on first use, dropped at detach (null then: nothing is recorded). */
-    private static final Meters<MarketplaceMetrics> METRICS = Meters.of(MarketplaceMetrics::new);
+    /** Bound by the module's install step, built on first use, unbound at detach (null then: nothing is recorded). */
+    static final Meters<MarketplaceMetrics> METRICS = Meters.of(context -> new MarketplaceMetrics(context.registry()));
 
     static MarketplaceMetrics metrics() {
         return METRICS.get();

@@ -84,13 +84,13 @@ public final class LeanHistogram {
      */
     public static LeanHistogram[] register(MeterRegistry registry, String micrometerName, String help, double[] bounds,
                                            String labelName, String... labelValues) {
-        MetricsAgentRegistry.failIfFaultInjected(micrometerName);
+        MetricsAgentRegistry.failIfFaultInjected(registry, micrometerName);
         double[] sorted = bounds.clone();
         Arrays.sort(sorted);
         int n = labelName == null ? 1 : labelValues.length;
         LeanHistogram[] children = new LeanHistogram[n];
         List<Labels> labels = new ArrayList<>(n);
-        Map<String, String> common = MetricsAgentRegistry.commonTagsOf(registry);
+        Map<String, String> common = AgentMeterRegistry.commonTagsOf(registry); // the labels Micrometer adds to its own meters
         for (int i = 0; i < n; i++) {
             children[i] = new LeanHistogram(sorted);
             List<String> names = new ArrayList<>(common.keySet());

@@ -9,12 +9,12 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Owns the agent's single meter registry. It is created on first use: normally by the agent's
@@ -39,9 +39,10 @@ public final class MetricsAgentRegistry {
 
     private MetricsAgentRegistry() {}
 
-    /** The same fault for meters that bypass Micrometer (see {@link LeanHistogram}). */
-    static void failIfFaultInjected(String meterName) {
-        if (config().failRecording() && !meterName.startsWith(MetricNames.SELF_PREFIX)) {
+    /** The same fault for meters that bypass Micrometer (see {@link LeanHistogram}), on the registry that has it. */
+    static void failIfFaultInjected(MeterRegistry registry, String meterName) {
+        if (registry instanceof AgentMeterRegistry && ((AgentMeterRegistry) registry).failsRecording()
+                && !meterName.startsWith(MetricNames.SELF_PREFIX)) {
             throw new IllegalStateException("fault injected by " + FAIL_RECORDING_PROPERTY);
         }
     }
@@ -65,14 +66,30 @@ public final class MetricsAgentRegistry {
         detached = false;
     }
 
+    /**
+     * What a module context hands out: the registry, created on first use, or null after a
+     * detach (until the next attach). A class, not a lambda: premain creates it on the engine's
+     * thread and must not pay for the lambda machinery or load Micrometer.
+     */
+    public static Supplier<PrometheusMeterRegistry> attachedRegistry() {
+        return ATTACHED;
+    }
+
+    private static final Supplier<PrometheusMeterRegistry> ATTACHED = new Supplier<PrometheusMeterRegistry>() {
+        @Override
+        public PrometheusMeterRegistry get() {
+            return registryIfAttached();
+        }
+    };
+
     /** The registry, or null after a detach (until the next attach). */
     public static PrometheusMeterRegistry registryIfAttached() {
         return detached ? null : registry();
     }
 
     /**
-     * Drops every meter: recorders stop recording, the registry is cleared and closed, and the
-     * self-metrics start from zero at the next attach.
+     * Drops the registry after the modules unbound their recorders' meters: it is cleared and
+     * closed, and the self-metrics start from zero at the next attach.
      */
     public static void detach() {
         PrometheusMeterRegistry r;
@@ -81,7 +98,6 @@ public final class MetricsAgentRegistry {
             r = registry;
             registry = null;
         }
-        Meters.dropAll();
         MetricsAgentHealth.reset();
         if (r != null) {
             r.clear();
@@ -104,11 +120,8 @@ public final class MetricsAgentRegistry {
             synchronized (MetricsAgentRegistry.class) {
                 r = registry;
                 if (r == null) {
-                    r = newRegistry(config().commonTags());
+                    r = newRegistry(config().commonTags(), config().failRecording());
                     MetricsAgentHealth.bindTo(r, config());
-                    if (config().failRecording()) {
-                        injectRecordingFault(r);
-                    }
                     registry = r;
                 }
             }
@@ -116,23 +129,12 @@ public final class MetricsAgentRegistry {
         return r;
     }
 
-    /**
-     * The common tags each registry was built with. Micrometer applies them to its own meters; the
-     * lean histograms, which register through the registry's Prometheus collectors, take them from
-     * here, so both kinds of meter get the same labels from the same place.
-     */
-    private static final Map<MeterRegistry, Map<String, String>> COMMON_TAGS =
-            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-
-    /** The common tags {@code registry} was built with by {@link #newRegistry}; empty for any other registry. */
-    public static Map<String, String> commonTagsOf(MeterRegistry registry) {
-        Map<String, String> tags = COMMON_TAGS.get(registry);
-        return tags == null ? Map.of() : tags;
+    public static AgentMeterRegistry newRegistry(Map<String, String> commonTags) {
+        return newRegistry(commonTags, false);
     }
 
-    public static PrometheusMeterRegistry newRegistry(Map<String, String> commonTags) {
-        PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        COMMON_TAGS.put(r, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(commonTags)));
+    public static AgentMeterRegistry newRegistry(Map<String, String> commonTags, boolean failRecording) {
+        AgentMeterRegistry r = new AgentMeterRegistry(commonTags, failRecording);
         // Before any meter exists: Micrometer warns about filters added later.
         r.config().meterFilter(gcPauseHistogram());
         r.config().meterFilter(fileDescriptorNames());
@@ -140,6 +142,9 @@ public final class MetricsAgentRegistry {
             List<Tag> tags = new ArrayList<>();
             commonTags.forEach((k, v) -> tags.add(Tag.of(k, v)));
             r.config().commonTags(Tags.of(tags));
+        }
+        if (failRecording) {
+            injectRecordingFault(r);
         }
         return r;
     }

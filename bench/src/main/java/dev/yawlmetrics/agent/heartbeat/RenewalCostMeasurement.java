@@ -1,12 +1,19 @@
 package dev.yawlmetrics.agent.heartbeat;
 
+import dev.yawlmetrics.agent.config.MetricsAgentConfig;
+import dev.yawlmetrics.agent.etcd.EtcdInstrumentation;
 import dev.yawlmetrics.agent.etcd.EtcdRecorder;
+import dev.yawlmetrics.agent.instrumentation.InstrumentationOutcomes;
+import dev.yawlmetrics.agent.instrumentation.ModuleBindings;
+import dev.yawlmetrics.agent.instrumentation.ModuleContext;
+import dev.yawlmetrics.agent.metrics.MetricsAgentRegistry;
 import dev.yawlmetrics.agent.metrics.Buckets;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * Command in docs/instrumentations/heartbeat-etcd.md.
  *
  * <p>In bench/ but in the heartbeat package: it builds a {@link RenewalTask} and calls
- * {@link HeartbeatRecorder#init()} directly. Run with the agent jar on the class path (same
+ * {@link HeartbeatRecorder#init()} directly, after binding the two modules as the agent's start-up does. Run with the agent jar on the class path (same
  * runtime package); it touches no Micrometer type of the agent's, whose Micrometer is relocated,
  * so the floor's histogram is the same Micrometer type on a registry of its own.
  */
@@ -27,6 +34,10 @@ public final class RenewalCostMeasurement {
     public static void main(String[] args) {
         int batches = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         int perBatch = 200_000;
+        // What the agent's start-up does: bind both modules to the agent's registry, then the meters exist.
+        ModuleContext context = new ModuleContext(null, MetricsAgentRegistry.attachedRegistry(), MetricsAgentConfig.defaults(),
+                InstrumentationOutcomes.NONE);
+        new ModuleBindings(List.of(new HeartbeatInstrumentation(), new EtcdInstrumentation()), context).bindAll();
         HeartbeatRecorder.init();
         DistributionSummary floorSummary = DistributionSummary.builder("floor.latency_ms")
                 .serviceLevelObjectives(Buckets.LATENCY_MS).register(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
