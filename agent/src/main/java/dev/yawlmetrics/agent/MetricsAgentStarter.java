@@ -42,6 +42,7 @@ final class MetricsAgentStarter implements Runnable {
 
     @Override
     public void run() {
+        long t0 = System.nanoTime();
         PrometheusMeterRegistry registry;
         try {
             registry = MetricsAgentRegistry.registry();
@@ -49,30 +50,50 @@ final class MetricsAgentStarter implements Runnable {
             MetricsAgentLog.error("could not create the meter registry; no metrics will be served: " + t);
             return;
         }
+        long tRegistry = System.nanoTime();
         session.publish(AgentProperties.STARTING);
         bindings.bindAll(); // unless the gate already did, for a class woven before this thread got here
         ModuleContext context = bindings.context();
+        StringBuilder perModule = new StringBuilder();
         for (InstrumentationModule m : modules) {
+            long tm = System.nanoTime();
             try {
                 m.onAgentStarted(context);
+                perModule.append(perModule.length() == 0 ? "" : ", ").append(m.name().id()).append(' ').append(ms(System.nanoTime() - tm));
             } catch (Throwable t) {
                 MetricsAgentHealth.OUTCOMES.transformationError(m.name());
                 MetricsAgentLog.error(m.name().id() + ": start-up failed, this instrumentation stays inactive: " + t);
             }
         }
+        long tModules = System.nanoTime();
+        long tWarm = tModules;
         try {
             gate.warmUp();
+            tWarm = System.nanoTime();
             gate.retransformLoaded(inst);
         } catch (Throwable t) {
             MetricsAgentLog.error("could not prepare class transformation: " + t);
         }
+        long tRetransform = System.nanoTime();
         // Last: once the endpoint answers, every target already loaded is instrumented (a scrape or
         // a test that waits for the "listening" line never races the retransformation).
+        startEndpoint(registry);
+        session.publish(AgentProperties.ATTACHED);
+        long tEnd = System.nanoTime();
+        MetricsAgentLog.debug("start-up thread: registry " + ms(tRegistry - t0) + ", module start-up " + ms(tModules - tRegistry) + " (" + perModule + ")"
+                + ", weaver warm-up " + ms(tWarm - tModules) + ", retransformation " + ms(tRetransform - tWarm)
+                + ", endpoint and published state " + ms(tEnd - tRetransform) + " (total " + ms(tEnd - t0) + ")");
+    }
+
+    private void startEndpoint(PrometheusMeterRegistry registry) {
         try {
             session.endpoint(MetricsEndpoint.start(config, registry));
         } catch (Throwable t) {
             MetricsAgentLog.error("metrics endpoint NOT started: " + t + "; the engine runs on without a metrics endpoint");
         }
-        session.publish(AgentProperties.ATTACHED);
+    }
+
+    private static String ms(long nanos) {
+        return nanos / 1_000_000 + " ms";
     }
 }

@@ -63,6 +63,7 @@ public final class YawlMetricsAgent {
                         : "agent already attached to this JVM; the second -javaagent is ignored");
                 return;
             }
+            session.starting();
             StartMode.set(late);
             MetricsAgentLog.debug(config.debug());
             MetricsAgentRegistry.configure(config);
@@ -70,8 +71,9 @@ public final class YawlMetricsAgent {
                 MetricsAgentLog.warn(problem);
             }
             if (!config.enabled()) {
-                MetricsAgentLog.info("yawl-metrics-agent " + MetricsAgentVersion.VALUE
-                        + " disabled by yawl.metrics.enabled=false: nothing instrumented, no port opened");
+                String reason = "disabled by yawl.metrics.enabled=false: nothing instrumented, no port opened";
+                MetricsAgentLog.info("yawl-metrics-agent " + MetricsAgentVersion.VALUE + " " + reason);
+                session.disabled(reason);
                 return;
             }
             MetricsAgentLog.info(startupLine(config, modules, late));

@@ -143,7 +143,23 @@ public final class AgentJvm implements AutoCloseable {
         }
 
         public AgentJvm start() throws IOException {
-            ProcessBuilder pb = new ProcessBuilder(command());
+            return start(command());
+        }
+
+        /**
+         * Starts the JVM through {@code sh -c script}, for arguments Java cannot pass itself: a parent
+         * JVM in the C locale turns every non-ASCII character of a child's argument into '?', while
+         * the shell can write raw bytes ({@code $(printf '\360\237\232\200')}). The script gets
+         * {@code $0} = java, {@code $1} = the agent jar, {@code $2} = the class path, {@code $3} = the
+         * main class; the builder's environment applies; its agent and JVM arguments do not.
+         */
+        public AgentJvm startThroughShell(String script) throws IOException {
+            return start(List.of("sh", "-c", script, Paths.get(javaHome, "bin", "java").toString(), agentJar().toString(),
+                    classPath, mainClass));
+        }
+
+        private AgentJvm start(List<String> command) throws IOException {
+            ProcessBuilder pb = new ProcessBuilder(command);
             pb.environment().keySet().removeIf(k -> k.startsWith("YAWL_") || k.equals("JAVA_TOOL_OPTIONS") || k.equals("JDK_JAVA_OPTIONS"));
             pb.environment().putAll(env);
             return new AgentJvm(pb.start());

@@ -37,6 +37,8 @@ public final class AgentProperties {
     public static final String ATTACHED = "attached";
     public static final String DETACHING = "detaching";
     public static final String DETACHED = "detached";
+    /** Loaded, but yawl.metrics.enabled=false: nothing instrumented, no port; a later attach may turn it on. */
+    public static final String DISABLED = "disabled";
 
     private static volatile Properties target;
     private static volatile boolean failed;

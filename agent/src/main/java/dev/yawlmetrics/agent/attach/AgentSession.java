@@ -95,6 +95,42 @@ public final class AgentSession {
     }
 
     /**
+     * A late attach says "starting" before agentmain returns, so the command waiting for it never
+     * reads the state a previous attach left behind (e.g. "disabled").
+     */
+    public void starting() {
+        if (late && AgentProperties.open(inst)) {
+            AgentProperties.put(AgentProperties.MESSAGE, null);
+            AgentProperties.put(AgentProperties.STATE, AgentProperties.STARTING);
+        }
+    }
+
+    /**
+     * Ends a session whose configuration says yawl.metrics.enabled=false before anything was
+     * installed, and says so to {@code status} and a waiting {@code attach}: without this the
+     * command would wait for a ready state that never comes. A later attach with the agent enabled
+     * starts a new session.
+     */
+    public void disabled(String reason) {
+        synchronized (AgentSession.class) {
+            if (current == this) {
+                current = null;
+            }
+        }
+        if (!AgentProperties.open(inst)) {
+            return;
+        }
+        AgentProperties.put(AgentProperties.VERSION, MetricsAgentVersion.VALUE);
+        AgentProperties.put(AgentProperties.MODE, late ? "attach" : "javaagent");
+        AgentProperties.put(AgentProperties.PORT, "-1");
+        AgentProperties.put(AgentProperties.URL, null);
+        AgentProperties.put(AgentProperties.INSTRUMENTATIONS, null);
+        AgentProperties.put(AgentProperties.ERRORS, null);
+        AgentProperties.put(AgentProperties.MESSAGE, reason);
+        AgentProperties.put(AgentProperties.STATE, AgentProperties.DISABLED);
+    }
+
+    /**
      * Re-reads the self-metrics into the published state; {@link MetricsAgentHealth} calls it when an
      * instrumentation is applied, skipped or fails (rare events, never per recorded call).
      */

@@ -152,7 +152,12 @@ public final class AttachCli {
                     + " that warning (a future Java may refuse dynamic loading without it)");
         }
         load(pid, agentArgs);
-        Properties after = awaitState(pid, AgentProperties.ATTACHED);
+        Properties after = awaitState(pid, AgentProperties.ATTACHED, AgentProperties.DISABLED);
+        if (AgentProperties.DISABLED.equals(after.getProperty(AgentProperties.STATE))) {
+            throw new Failure("the agent was loaded into pid " + pid + " but is " + after.getProperty(AgentProperties.MESSAGE,
+                    "disabled by yawl.metrics.enabled=false") + " (the agent argument, or YAWL_METRICS_ENABLED / -Dyawl.metrics.enabled"
+                    + " in the engine); attach again with enabled=true to turn it on");
+        }
         if (!AgentProperties.ATTACHED.equals(after.getProperty(AgentProperties.STATE))) {
             throw new Failure("the agent was loaded into pid " + pid + " but did not report ready within "
                     + waitMillis / 1000 + " s (state " + after.getProperty(AgentProperties.STATE, "unknown")
@@ -233,14 +238,14 @@ public final class AttachCli {
         }
     }
 
-    private Properties awaitState(String pid, String wanted) {
+    private Properties awaitState(String pid, String... wanted) {
         long deadline = System.nanoTime() + waitMillis * 1_000_000L;
         Properties p = new Properties();
         while (true) {
             try (Target t = Target.open(pid)) {
                 p = t.agentProperties();
             }
-            if (wanted.equals(p.getProperty(AgentProperties.STATE)) || System.nanoTime() > deadline) {
+            if (java.util.Arrays.asList(wanted).contains(p.getProperty(AgentProperties.STATE)) || System.nanoTime() > deadline) {
                 return p;
             }
             try {

@@ -2,8 +2,14 @@ package dev.yawlmetrics.it.attach;
 
 import dev.yawlmetrics.fixtures.hosts.AttachHost;
 import dev.yawlmetrics.testsupport.AgentJvm;
+import dev.yawlmetrics.testsupport.Tools;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -97,6 +103,75 @@ class AttachFailuresTest {
             Cli agentStatus = Cli.run("status", agentPid);
             assertEquals(0, agentStatus.exit(), agentStatus.toString());
             assertTrue(agentStatus.out().contains("started by:       javaagent"), agentStatus.toString());
+        }
+    }
+
+    /**
+     * {@code attach <pid> enabled=false} (or an engine whose environment says YAWL_METRICS_ENABLED=false)
+     * loads the agent, which then does nothing: the command says so at once instead of waiting for a
+     * ready state that never comes, and a later attach with the agent enabled works.
+     */
+    @Test
+    void attachWithTheAgentDisabledSaysSoAndALaterAttachWorks() throws Exception {
+        try (AgentJvm jvm = AgentJvm.builder(AttachHost.class).withoutAgent().start()) {
+            jvm.awaitStdout(l -> l.equals("HOST READY"), Duration.ofSeconds(60));
+            jvm.command("engine 1");
+            String pid = Long.toString(jvm.process().pid());
+            Cli off = Cli.run("attach", pid, "enabled=false,port=0,host=127.0.0.1");
+            assertEquals(1, off.exit(), off.toString());
+            assertTrue(off.err().contains("is disabled by yawl.metrics.enabled=false: nothing instrumented, no port opened"), off.toString());
+            assertTrue(off.err().strip().endsWith("attach again with enabled=true to turn it on"), off.toString());
+            Cli status = Cli.run("status", pid);
+            assertTrue(status.out().contains("state:            disabled"), status.toString());
+            assertTrue(status.out().contains("metrics:          (not served)"), status.toString());
+
+            Cli on = Cli.run("attach", pid, "port=0,host=127.0.0.1");
+            assertEquals(0, on.exit(), on.toString());
+            assertEquals(200, AttachDetachTest.scrapeStatus(on.port()), on.toString());
+            Cli detach = Cli.run("detach", pid);
+            assertEquals(0, detach.exit(), detach.toString());
+            assertTrue(jvm.command("work 3").startsWith("found="), "the engine runs on");
+        }
+    }
+
+    /**
+     * An operator who is not the engine's user: the engine runs as root (this test's user), the
+     * command as {@code nobody}. The JVM's attach listener would refuse the connection anyway; the
+     * command must say why in one line and leave the engine untouched.
+     */
+    @Test
+    void anotherUsersEngine() throws Exception {
+        Path runuser = Tools.require("runuser", "util-linux");
+        boolean root = "0".equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString());
+        if (!root) {
+            String message = "AttachFailuresTest.anotherUsersEngine needs root (it runs the command as 'nobody' with runuser)";
+            if (Tools.underCi()) {
+                throw new AssertionError(message + " and CI=true: not run as root is a failure here");
+            }
+            System.err.println("\n!!!!!!!! SKIPPING: " + message + ". CI is unset, so this test is skipped. !!!!!!!!\n");
+            Assumptions.abort("SKIPPED LOUDLY: " + message);
+        }
+        // nobody must be able to read the jar: a private copy in a world-readable directory.
+        Path dir = Files.createTempDirectory("attach-other-user", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path jar = Files.copy(AgentJvm.agentJar(), dir.resolve("yawl-metrics-agent.jar"), StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+        try (AgentJvm jvm = AgentJvm.builder(AttachHost.class).withoutAgent().start()) {
+            jvm.awaitStdout(l -> l.equals("HOST READY"), Duration.ofSeconds(60));
+            jvm.command("engine 1");
+            String pid = Long.toString(jvm.process().pid());
+            for (String command : new String[] {"attach", "status", "detach"}) {
+                Cli c = Cli.runAs(runuser.toString(), "nobody", jar, command, pid);
+                assertEquals(1, c.exit(), command + ": " + c);
+                assertEquals("yawl-metrics-agent " + command + ": pid " + pid
+                        + " belongs to uid 0 (user root); run the command as that user; nothing changed", c.err().strip(), c.toString());
+            }
+            Cli list = Cli.run("list");
+            assertTrue(list.out().lines().anyMatch(l -> l.startsWith(pid + " ") && l.endsWith(" -")), "not attached: " + list);
+            assertTrue(jvm.command("work 3").startsWith("found="), "the engine runs on");
+            assertTrue(jvm.agentLog().isEmpty(), jvm.describe());
+        } finally {
+            Files.deleteIfExists(jar);
+            Files.deleteIfExists(dir);
         }
     }
 }

@@ -17,6 +17,18 @@ record Cli(int exit, String out, String err) {
         cmd.add("-jar");
         cmd.add(AgentJvm.agentJar().toString());
         cmd.addAll(List.of(args));
+        return exec(cmd);
+    }
+
+    /** As another user: {@code runuser -u USER -- java -jar JAR args} (the caller must be root). */
+    static Cli runAs(String runuser, String user, java.nio.file.Path jar, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(runuser, "-u", user, "--",
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+        cmd.addAll(List.of(args));
+        return exec(cmd);
+    }
+
+    private static Cli exec(List<String> cmd) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("YAWL_") || k.equals("JAVA_TOOL_OPTIONS") || k.equals("JDK_JAVA_OPTIONS"));
         Process p = pb.start();
