@@ -101,27 +101,9 @@ class ConnectionCloseTest {
     @Test
     void failedTlsWrapClosesTheRawSocket() throws Exception {
         Socket socket = mock(Socket.class);
-        ConnectionPolicy failing = new ConnectionPolicy() {
-            @Override
-            public Socket wrap(Socket accepted) throws IOException {
-                throw new javax.net.ssl.SSLHandshakeException("no cipher suites in common");
-            }
-
-            @Override
-            public boolean tls() {
-                return true;
-            }
-
-            @Override
-            public Auth authorize(String authorization) {
-                return Auth.ALLOWED;
-            }
-
-            @Override
-            public List<String[]> headers() {
-                return List.of();
-            }
-        };
+        ConnectionPolicy failing = tlsPolicy(accepted -> {
+            throw new javax.net.ssl.SSLHandshakeException("no cipher suites in common");
+        });
         runAndExpectClosed(server(ok(), failing), socket);
     }
 
@@ -133,27 +115,7 @@ class ConnectionCloseTest {
         OutputStream out = mock(OutputStream.class);
         doThrow(new IOException("broken pipe")).when(out).write(any(byte[].class));
         when(wrapped.getOutputStream()).thenReturn(out);
-        ConnectionPolicy wrapping = new ConnectionPolicy() {
-            @Override
-            public Socket wrap(Socket accepted) {
-                return wrapped;
-            }
-
-            @Override
-            public boolean tls() {
-                return true;
-            }
-
-            @Override
-            public Auth authorize(String authorization) {
-                return Auth.ALLOWED;
-            }
-
-            @Override
-            public List<String[]> headers() {
-                return List.of();
-            }
-        };
+        ConnectionPolicy wrapping = tlsPolicy(accepted -> wrapped);
         runAndExpectClosed(server(ok(), wrapping), raw);
         verify(wrapped, atLeastOnce()).close();
     }
@@ -166,5 +128,34 @@ class ConnectionCloseTest {
         when(socket.getOutputStream()).thenReturn(out);
         runAndExpectClosed(server(ok(), ConnectionPolicy.PLAIN), socket);
         assertEquals(0, out.size(), "nothing to answer a client that left");
+    }
+
+    interface Wrap {
+        Socket wrap(Socket accepted) throws IOException;
+    }
+
+    /** A TLS policy that lets every request in and wraps accepted sockets with the given function. */
+    private static ConnectionPolicy tlsPolicy(Wrap wrap) {
+        return new ConnectionPolicy() {
+            @Override
+            public Socket wrap(Socket accepted) throws IOException {
+                return wrap.wrap(accepted);
+            }
+
+            @Override
+            public boolean tls() {
+                return true;
+            }
+
+            @Override
+            public Auth authorize(String authorization) {
+                return Auth.ALLOWED;
+            }
+
+            @Override
+            public List<String[]> headers() {
+                return List.of();
+            }
+        };
     }
 }
