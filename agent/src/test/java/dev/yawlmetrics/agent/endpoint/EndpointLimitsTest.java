@@ -141,8 +141,11 @@ class EndpointLimitsTest {
             Socket s = connect();
             send(s, "GET / HTTP/1.1\r\n");
             slow.add(s);
+            // A connection's age counts from when its worker starts reading; spaced out, the order
+            // of ages is the order of connects even when a loaded machine starts workers late.
+            Thread.sleep(150);
         }
-        Thread.sleep(300);
+        Thread.sleep(150);
         Socket fresh = connect();
         send(fresh, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         String head = answer(fresh);
