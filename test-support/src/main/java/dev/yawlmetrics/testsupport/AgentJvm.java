@@ -247,15 +247,26 @@ public final class AgentJvm implements AutoCloseable {
     public Scrape scrapeUntil(String what, Duration timeout, java.util.function.Predicate<Scrape> state) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         Scrape s = scrape();
-        while (!state.test(s)) {
+        AssertionError notYet = null;
+        while (true) {
+            try {
+                if (state.test(s)) {
+                    return s;
+                }
+                notYet = null;
+            } catch (AssertionError e) {
+                // A meter the condition reads does not exist yet (meters appear with their first
+                // recording): the state is not reached yet, it is not a failure.
+                notYet = e;
+            }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
+                        + (notYet == null ? "" : " (last check: " + notYet.getMessage().lines().findFirst().orElse("") + ")")
                         + "; last scrape:\n" + s.text() + "\n" + describe());
             }
             Thread.sleep(50);
             s = scrape();
         }
-        return s;
     }
 
     public Scrape scrape() throws Exception {
