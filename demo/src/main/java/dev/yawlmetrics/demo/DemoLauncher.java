@@ -507,26 +507,17 @@ public final class DemoLauncher {
     }
 
     private static void awaitHttp(String url, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException ignored) {
-                // not yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException(url + " did not answer within " + timeout);
+        awaitReady(null, url, null, timeout);
     }
 
-    /** Like awaitHttp, but says at once why Prometheus is gone instead of waiting out the timeout. */
+    /**
+     * Waits for {@code url} to answer 200. With a process and its log: says at once why the
+     * process is gone instead of waiting out the timeout, and shows the end of its log.
+     */
     private static void awaitReady(Process p, String url, Path log, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
+            if (p != null && !p.isAlive()) {
                 throw new IllegalStateException("prometheus exited with status " + p.exitValue() + " before " + url
                         + " answered; the end of its log (" + log + "):\n" + tail(log, 15));
             }
@@ -540,8 +531,8 @@ public final class DemoLauncher {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException(url + " did not answer within " + timeout + "; the end of Prometheus' log ("
-                + log + "):\n" + tail(log, 15));
+        throw new IllegalStateException(url + " did not answer within " + timeout
+                + (log == null ? "" : "; the end of Prometheus' log (" + log + "):\n" + tail(log, 15)));
     }
 
     private static String tail(Path file, int lines) {
