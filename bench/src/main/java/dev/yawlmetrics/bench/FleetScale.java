@@ -54,10 +54,6 @@ public final class FleetScale {
     static final class Run {
         Variant variant;
         long populateMs;
-        /** Seconds from READY to the window: the fixed settle plus waiting for a quiet JIT (capacity forks). */
-        double settledS;
-        /** False when the JIT was still compiling when the settle cap ran out. */
-        boolean jitQuiet = true;
         double windowS;
         /** The window in wall-clock time, to select JFR samples of exactly the measured interval. */
         Instant from;
@@ -203,28 +199,14 @@ public final class FleetScale {
      */
     static Run fork(Variant v, List<String> cmd, int port, int n, int settleS, int windowS, int scrapeS,
                     List<String> failures) throws Exception {
-        return fork(v, cmd, port, n, settleS, 0, windowS, scrapeS, 600_000, failures);
-    }
-
-    /**
-     * As above; with jitCapS &gt; 0 the window waits, after settleS, until the host's JIT compiler
-     * threads have been quiet for {@link #JIT_QUIET_S} s (at most jitCapS more seconds).
-     */
-    static Run fork(Variant v, List<String> cmd, int port, int n, int settleS, int jitCapS, int windowS, int scrapeS,
-                    long readyTimeoutMs, List<String> failures) throws Exception {
         System.out.println("[fleet] " + v.title + ": " + String.join(" ", cmd));
         Run run = new Run();
         run.variant = v;
         try (HostProcess host = new HostProcess(cmd)) {
-            String ready = host.await("READY", readyTimeoutMs);
+            String ready = host.await("READY", 600_000);
             run.populateMs = Long.parseLong(ready.replaceAll(".*populate_ms=(\\d+).*", "$1"));
             System.out.printf("[fleet] %s: %d agents populated in %.1f s%n", v.title, n, run.populateMs / 1000.0);
-            long settleStart = System.nanoTime();
             Thread.sleep(settleS * 1000L);
-            if (jitCapS > 0) {
-                run.jitQuiet = awaitQuietJit(host.process().pid(), jitCapS);
-            }
-            run.settledS = (System.nanoTime() - settleStart) / 1e9;
             String url = v.metricsUrl(port);
             if (v == Variant.YAWL) {
                 Forks.awaitEndpoint(url, host.process(), 60_000);
@@ -280,7 +262,7 @@ public final class FleetScale {
         return a == null ? "-" : Stats.fmt("%.2f %%", 100 * a.agentShare());
     }
 
-    private static Scrape scrape(String url) {
+    static Scrape scrape(String url) {
         byte[] body = Forks.get(url);
         if (body == null) {
             throw new IllegalStateException("scrape of " + url + " failed");
@@ -296,7 +278,7 @@ public final class FleetScale {
     }
 
     /** Sends "stats" and returns etcd_puts from the new STATS line. */
-    private static long puts(HostProcess host) throws Exception {
+    static long puts(HostProcess host) throws Exception {
         int before = host.lines("STATS ").size();
         host.send("stats");
         long deadline = System.currentTimeMillis() + 30_000;

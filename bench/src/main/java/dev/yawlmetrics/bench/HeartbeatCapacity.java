@@ -1,12 +1,17 @@
 package dev.yawlmetrics.bench;
 
 import dev.yawlmetrics.bench.harness.Forks;
+import dev.yawlmetrics.bench.harness.HostProcess;
 import dev.yawlmetrics.bench.harness.Stats;
 import dev.yawlmetrics.bench.harness.Variant;
 
+import dev.yawlmetrics.testsupport.Scrape;
+
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Heartbeat capacity with and without the agent (issue 14): the renewals per second one heartbeat
@@ -51,6 +56,8 @@ final class HeartbeatCapacity {
         /** After settleS, wait at most this long for the JIT to go quiet (0 = do not wait). */
         int jitCapS;
         int windowS;
+        /** Windows per fork and round, alternating ABBA between the two warm forks. */
+        int windows;
         String heap;
         List<Shape> shapes = new ArrayList<>();
 
@@ -61,15 +68,16 @@ final class HeartbeatCapacity {
             s.periodMs = Long.parseLong(Forks.option(args, "--capacity-period-ms", smoke ? "1000" : "2000"));
             s.settleS = Integer.parseInt(Forks.option(args, "--capacity-settle-s", smoke ? "2" : "8"));
             s.jitCapS = Integer.parseInt(Forks.option(args, "--capacity-jit-cap-s", smoke ? "0" : "60"));
-            s.windowS = Integer.parseInt(Forks.option(args, "--capacity-window-s", smoke ? "2" : "12"));
+            s.windowS = Integer.parseInt(Forks.option(args, "--capacity-window-s", smoke ? "2" : "5"));
+            s.windows = Integer.parseInt(Forks.option(args, "--capacity-windows", smoke ? "1" : "4"));
             s.heap = Forks.option(args, "--capacity-heap", smoke ? "512m" : "2g");
             for (String shape : Forks.option(args, "--capacity-executors", smoke ? "single" : "single,pool").split(",")) {
                 if (!shape.isBlank()) {
                     s.shapes.add(Shape.valueOf(shape.trim().toUpperCase(Locale.ROOT)));
                 }
             }
-            if (s.rounds < 1 || (long) s.settleS * 1000 <= s.periodMs) {
-                throw new IllegalArgumentException("--capacity-rounds >= 1 and --capacity-settle-s longer than the period"
+            if (s.rounds < 1 || s.windows < 1 || s.windowS < 1 || (long) s.settleS * 1000 <= s.periodMs) {
+                throw new IllegalArgumentException("--capacity-rounds, --capacity-windows and --capacity-window-s >= 1, and --capacity-settle-s longer than the period"
                         + " (the first renewals fall due one period after registering)");
             }
             return s;
@@ -89,6 +97,8 @@ final class HeartbeatCapacity {
         final List<Double> agentCpuUs = new ArrayList<>();
         final List<Boolean> plainFirst = new ArrayList<>();
         final List<String> load = new ArrayList<>();
+        /** Per round, agent / plain of each pair of windows (the within-round, time-to-time noise). */
+        final List<List<Double>> windowRatios = new ArrayList<>();
         /** Per round "plain s / agent s" from READY to the window, "*" where the JIT never got quiet. */
         final List<String> settled = new ArrayList<>();
         double offered;
@@ -120,38 +130,179 @@ final class HeartbeatCapacity {
         for (int r = 0; r < s.rounds; r++) {
             boolean plainFirst = r % 2 == 0;
             result.plainFirst.add(plainFirst);
+            List<Variant> order = plainFirst ? List.of(Variant.PLAIN, Variant.YAWL) : List.of(Variant.YAWL, Variant.PLAIN);
             String loadBefore = FleetScale.loadAverage();
-            String[] settled = new String[2];
-            for (Variant v : plainFirst ? List.of(Variant.PLAIN, Variant.YAWL) : List.of(Variant.YAWL, Variant.PLAIN)) {
-                int port = Forks.freePort();
-                List<String> cmd = Forks.hostCommand(v, port, jvmArgs, "serve", Integer.toString(s.agents));
-                System.out.printf(Locale.ROOT, "[fleet] capacity %s round %d/%d: %s%n", shape.property, r + 1, s.rounds, v.title);
-                // Scraped at both ends of the window only (proves the agent recorded the renewals);
-                // Prometheus at 15 s would scrape about once in it.
-                FleetScale.Run run;
-                try {
-                    run = FleetScale.fork(v, cmd, port, s.agents, s.settleS, s.jitCapS, s.windowS, s.windowS + 1, 180_000, failures);
-                } catch (IllegalStateException e) {
-                    // Seen once at load average ~48: the stand-in's first puts timed out (5 s) while
-                    // the fresh JVM warmed up, so registering failed. One fresh retry, then give up.
-                    System.out.println("[fleet] capacity " + shape.property + " round " + (r + 1) + " " + v.title
-                            + ": host failed, retrying once in a fresh JVM: " + e.getMessage().lines().findFirst().orElse(""));
-                    port = Forks.freePort();
-                    cmd = Forks.hostCommand(v, port, jvmArgs, "serve", Integer.toString(s.agents));
-                    run = FleetScale.fork(v, cmd, port, s.agents, s.settleS, s.jitCapS, s.windowS, s.windowS + 1, 180_000, failures);
+            Map<Variant, PausedFork> forks = new EnumMap<>(Variant.class);
+            try {
+                // Warmed up one after the other, each alone on the machine: the first fork is paused
+                // (SIGSTOP) while the second populates and its JIT settles.
+                for (Variant v : order) {
+                    System.out.printf(Locale.ROOT, "[fleet] capacity %s round %d/%d: %s%n", shape.property, r + 1, s.rounds, v.title);
+                    forks.put(v, PausedFork.start(v, jvmArgs, s, shape, r));
                 }
-                settled[v == Variant.PLAIN ? 0 : 1] = Stats.fmt("%.0f", run.settledS) + (run.jitQuiet ? "" : "*");
-                double rate = run.putsDelta / run.windowS;
-                double cpuUs = run.putsDelta > 0 ? run.cpuS * 1e6 / run.putsDelta : 0;
-                (v == Variant.PLAIN ? result.plain : result.agent).add(rate);
-                (v == Variant.PLAIN ? result.plainCpuUs : result.agentCpuUs).add(cpuUs);
-                System.out.printf(Locale.ROOT, "[fleet] capacity %s round %d %s: %,.0f renewals/s, %,.0f µs CPU per renewal, window after %.0f s%s%n",
-                        shape.property, r + 1, v.title, rate, cpuUs, run.settledS, run.jitQuiet ? "" : " (JIT never quiet)");
+                // Windows alternate between the two warm forks, ABBA: round order, then reversed.
+                for (int w = 0; w < s.windows; w++) {
+                    for (Variant v : w % 2 == 0 ? order : order.reversed()) {
+                        forks.get(v).window(s);
+                    }
+                }
+                for (PausedFork f : forks.values()) {
+                    f.finish(failures);
+                }
+            } finally {
+                for (PausedFork f : forks.values()) {
+                    f.close();
+                }
             }
+            PausedFork plain = forks.get(Variant.PLAIN);
+            PausedFork agent = forks.get(Variant.YAWL);
+            result.plain.add(plain.rate());
+            result.agent.add(agent.rate());
+            result.plainCpuUs.add(plain.cpuUsPerRenewal());
+            result.agentCpuUs.add(agent.cpuUsPerRenewal());
+            result.windowRatios.add(Stats.ratios(plain.rates, agent.rates));
             result.load.add(loadBefore + " → " + FleetScale.loadAverage());
-            result.settled.add(settled[0] + " / " + settled[1]);
+            result.settled.add(plain.settled() + " / " + agent.settled());
+            System.out.printf(Locale.ROOT, "[fleet] capacity %s round %d: plain %,.0f/s, agent %,.0f/s (agent / plain %.3f; per window pair %s), "
+                            + "CPU µs per renewal %,.0f / %,.0f%n", shape.property, r + 1, plain.rate(), agent.rate(),
+                    agent.rate() / plain.rate(), fmtRatios(result.windowRatios.get(r)), plain.cpuUsPerRenewal(), agent.cpuUsPerRenewal());
         }
         return result;
+    }
+
+    static String fmtRatios(List<Double> ratios) {
+        return ratios.stream().map(x -> Stats.fmt("%.3f", x)).collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /**
+     * One warm host fork that runs only during its own windows and is stopped (SIGSTOP) otherwise,
+     * so that the other variant's windows have the machine to themselves and the two forks are
+     * compared minutes apart at most, not one fork's lifetime apart. Stopping freezes the whole JVM
+     * (the executor, the HTTP client and the in-process etcd stand-in alike); after SIGCONT
+     * {@link #RESUME_S} s pass before a window, for overdue timers and requests timed out across
+     * the pause to clear.
+     */
+    static final class PausedFork implements AutoCloseable {
+        static final double RESUME_S = 1.5;
+        final Variant variant;
+        final int port;
+        final HostProcess host;
+        final long pid;
+        final List<Double> rates = new ArrayList<>();
+        long puts;
+        long cpuTicks;
+        double seconds;
+        double settledS;
+        boolean jitQuiet;
+        Scrape first;
+
+        private PausedFork(Variant variant, int port, HostProcess host) {
+            this.variant = variant;
+            this.port = port;
+            this.host = host;
+            this.pid = host.process().pid();
+        }
+
+        static PausedFork start(Variant v, List<String> jvmArgs, Settings s, Shape shape, int round) throws Exception {
+            for (int attempt = 1; ; attempt++) {
+                int port = Forks.freePort();
+                List<String> cmd = Forks.hostCommand(v, port, jvmArgs, "serve", Integer.toString(s.agents));
+                System.out.println("[fleet] " + v.title + ": " + String.join(" ", cmd));
+                PausedFork f = new PausedFork(v, port, new HostProcess(cmd));
+                try {
+                    f.host.await("READY", 180_000);
+                    long settleStart = System.nanoTime();
+                    Thread.sleep(s.settleS * 1000L);
+                    f.jitQuiet = s.jitCapS <= 0 || FleetScale.awaitQuietJit(f.pid, s.jitCapS);
+                    f.settledS = (System.nanoTime() - settleStart) / 1e9;
+                    if (v == Variant.YAWL) {
+                        Forks.awaitEndpoint(v.metricsUrl(port), f.host.process(), 60_000);
+                        f.first = FleetScale.scrape(v.metricsUrl(port));
+                    }
+                    f.signal("STOP");
+                    return f;
+                } catch (IllegalStateException e) {
+                    f.close();
+                    // Seen once at load average ~48: the stand-in's first puts timed out (5 s) while
+                    // the fresh JVM warmed up, so registering failed. One fresh retry, then give up.
+                    if (attempt > 1) {
+                        throw e;
+                    }
+                    System.out.println("[fleet] capacity " + shape.property + " round " + (round + 1) + " " + v.title
+                            + ": host failed, retrying once in a fresh JVM: " + e.getMessage().lines().findFirst().orElse(""));
+                }
+            }
+        }
+
+        void window(Settings s) throws Exception {
+            signal("CONT");
+            try {
+                Thread.sleep((long) (RESUME_S * 1000));
+                long puts0 = FleetScale.puts(host);
+                long cpu0 = FleetScale.cpuTicks(pid);
+                long t0 = System.nanoTime();
+                Thread.sleep(s.windowS * 1000L);
+                long cpu1 = FleetScale.cpuTicks(pid);
+                long puts1 = FleetScale.puts(host);
+                double dt = (System.nanoTime() - t0) / 1e9;
+                rates.add((puts1 - puts0) / dt);
+                puts += puts1 - puts0;
+                cpuTicks += cpu1 - cpu0;
+                seconds += dt;
+            } finally {
+                signal("STOP");
+            }
+        }
+
+        /** Resumes the fork for good and checks that it renewed and, with the agent, recorded it. */
+        void finish(List<String> failures) throws Exception {
+            signal("CONT");
+            if (puts <= 0) {
+                failures.add(variant.title + ": the etcd stand-in received no renewal in the capacity windows");
+            }
+            if (first != null) {
+                double tasks = FleetScale.scrape(variant.metricsUrl(port)).value(FleetScale.TASKS) - first.value(FleetScale.TASKS);
+                if (tasks <= 0) {
+                    failures.add(variant.title + ": " + FleetScale.TASKS + " did not move over the capacity windows (renewals not recorded)");
+                }
+            }
+            host.send("exit");
+            host.awaitExit(180_000);
+        }
+
+        double rate() {
+            return puts / seconds;
+        }
+
+        double cpuUsPerRenewal() {
+            return puts > 0 ? cpuTicks / (double) FleetScale.clockTicksPerSecond() * 1e6 / puts : 0;
+        }
+
+        String settled() {
+            return Stats.fmt("%.0f", settledS) + (jitQuiet ? "" : "*");
+        }
+
+        private void signal(String signal) throws Exception {
+            if (!host.process().isAlive()) {
+                throw new IllegalStateException(variant.title + " host exited; output:\n" + host.output());
+            }
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid + ": " + new String(kill.getInputStream().readAllBytes()));
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (host.process().isAlive()) {
+                    signal("CONT");
+                }
+            } catch (Exception ignored) {
+                // the host is being closed anyway
+            }
+            host.close();
+        }
     }
 
     /** "met", "**missed**" (resolved and below target) or "within noise" (below target, not resolved). */
@@ -183,26 +334,31 @@ final class HeartbeatCapacity {
                 "Host: `BenchHost serve %d` with only the heartbeat population, %,d agents on one `EtcdAgentRegistryClient`, period %d ms, "
                 + "so **%,.0f renewals/s offered**, far above what the executor completes: renewals run back to back and the rate "
                 + "the etcd stand-in receives is the executor's capacity (× the engine's 10 s period = the agents it can keep registered). "
-                + "Each round: one fork without and one with `-javaagent`, order alternating (round 1 plain first); JVM arguments of both: `%s`. "
-                + "Agents registered as in section 4b (`-Dbench.populate.direct=true`), then at least %d s settling (the first renewals fall due one period "
-                + "after registering)%s, then a %d s window; renewals completed = etcd puts received by the in-process stand-in; "
-                + "the agent fork's /metrics read at both ends of the window. No JFR in these forks.\n\n",
+                + "Each round: two fresh JVMs, one without and one with `-javaagent` (JVM arguments of both: `%s`), started in alternating "
+                + "order (round 1 plain first) and warmed up one at a time while the other is stopped (SIGSTOP): agents registered as in "
+                + "section 4b (`-Dbench.populate.direct=true`), then at least %d s settling (the first renewals fall due one period after "
+                + "registering)%s. Then %d windows of %d s per fork, alternating ABBA between the two warm forks, each fork resumed "
+                + "(SIGCONT) only for its own windows and %.1f s before each; renewals completed = etcd puts received by the in-process "
+                + "stand-in; the agent fork's /metrics read before and after (renewals recorded). No JFR in these forks. "
+                + "Why: forks compared back to back sat 10-20 s apart, and what else ran on the machine changed in between; "
+                + "interleaved windows put both variants under the same conditions within seconds.\n\n",
                 s.agents, s.agents, s.periodMs, s.offered(),
                 String.join(" ", FleetScale.hostJvmArgs(s.heap, "<single|pool>", s.periodMs, 2, true)), s.settleS,
                 s.jitCapS > 0 ? String.format(Locale.ROOT, " and until the JIT is quiet (compiler threads ≤ %d clock ticks of CPU in %d s, at most %d s more:"
                         + " on a loaded machine JIT warm-up lasts tens of seconds and takes CPU from the executor, more in the agent fork,"
                         + " see docs/benchmarks.md; \"settled s\" below, * = cap reached)", FleetScale.JIT_QUIET_TICKS, FleetScale.JIT_QUIET_S, s.jitCapS) : "",
-                s.windowS));
+                s.windows, s.windowS, PausedFork.RESUME_S));
         for (Result c : results) {
             sb.append("**").append(c.shape.title).append("**\n\n");
-            sb.append("| round | order | plain renewals/s | agent renewals/s | agent / plain | CPU µs per renewal plain / agent | settled s plain / agent | load avg before → after |\n");
-            sb.append("|---|---|---|---|---|---|---|---|\n");
+            sb.append("| round | order | plain renewals/s | agent renewals/s | agent / plain | per window pair | CPU µs per renewal plain / agent | settled s plain / agent | load avg before → after |\n");
+            sb.append("|---|---|---|---|---|---|---|---|---|\n");
             List<Double> ratios = Stats.ratios(c.plain, c.agent);
             for (int r = 0; r < ratios.size(); r++) {
                 sb.append("| ").append(r + 1).append(" | ").append(c.plainFirst.get(r) ? "plain first" : "agent first")
                   .append(" | ").append(Stats.fmt("%,.0f", c.plain.get(r)))
                   .append(" | ").append(Stats.fmt("%,.0f", c.agent.get(r)))
                   .append(" | ").append(Stats.fmt("%.3f", ratios.get(r)))
+                  .append(" | ").append(fmtRatios(c.windowRatios.get(r)))
                   .append(" | ").append(Stats.fmt("%,.0f", c.plainCpuUs.get(r))).append(" / ").append(Stats.fmt("%,.0f", c.agentCpuUs.get(r)))
                   .append(" | ").append(c.settled.get(r))
                   .append(" | ").append(c.load.get(r)).append(" |\n");
@@ -212,6 +368,9 @@ final class HeartbeatCapacity {
             sb.append("\n- agent / plain, median of ").append(ratios.size()).append(" paired rounds: **")
               .append(new Stats(ratios).summary("%.3f")).append("** → target ≥ ").append(Stats.fmt("%.2f", TARGET))
               .append(": ").append(verdict(c)).append("\n");
+            List<Double> pairs = c.windowRatios.stream().flatMap(List::stream).toList();
+            sb.append("- agent / plain over all ").append(pairs.size()).append(" window pairs: ")
+              .append(new Stats(pairs).summary("%.3f")).append("\n");
             sb.append("- spread (max − min over a variant's forks, / its median): plain ")
               .append(Stats.fmt("%.1f %%", 100 * (p.max() - p.min()) / p.median())).append(", agent ")
               .append(Stats.fmt("%.1f %%", 100 * (a.max() - a.min()) / a.median())).append("\n");

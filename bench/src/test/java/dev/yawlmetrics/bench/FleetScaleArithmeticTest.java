@@ -82,6 +82,7 @@ class FleetScaleArithmeticTest {
             c.plainFirst.add(r % 2 == 0);
             c.load.add("1 → 1");
             c.settled.add("20 / 25");
+            c.windowRatios.add(List.of(agent.get(r) / plain.get(r)));
         }
         return c;
     }
@@ -117,7 +118,7 @@ class FleetScaleArithmeticTest {
         HeartbeatCapacity.Result c = capacity(List.of(1000.0), List.of(700.0), s.offered());
         String md = HeartbeatCapacity.report(List.of(c), s, true);
         assertTrue(md.contains("cannot resolve a capacity difference"), md);
-        assertTrue(md.contains("| 1 | plain first | 1,000 | 700 | 0.700 |"), md);
+        assertTrue(md.contains("| 1 | plain first | 1,000 | 700 | 0.700 | 0.700 |"), md);
         assertTrue(HeartbeatCapacity.summaryLine(c, true).contains("SMOKE: a few seconds on a shared machine cannot resolve capacity"));
         assertFalse(HeartbeatCapacity.report(List.of(c), s, false).contains("SMOKE"));
     }
@@ -126,5 +127,7 @@ class FleetScaleArithmeticTest {
     void capacitySettleMustOutlastThePeriod() {
         assertThrows(IllegalArgumentException.class,
                 () -> HeartbeatCapacity.Settings.from(new String[] {"--capacity-period-ms", "10000", "--capacity-settle-s", "5"}, false));
+        assertThrows(IllegalArgumentException.class,
+                () -> HeartbeatCapacity.Settings.from(new String[] {"--capacity-windows", "0"}, false));
     }
 }

@@ -52,7 +52,10 @@ public enum Variant {
         switch (this) {
             case PLAIN -> { }
             case YAWL -> {
-                args.add("-javaagent:" + jar() + "=port=" + port + ",host=127.0.0.1");
+                // -Dbench.yawl.args=httpclient.enabled=false,...: more agent arguments, for ablations
+                // (which instrumentation costs what) without another variant.
+                String more = System.getProperty("bench.yawl.args", "");
+                args.add("-javaagent:" + jar() + "=port=" + port + ",host=127.0.0.1" + (more.isBlank() ? "" : "," + more));
                 // Tells the host where our endpoint will be (read by dev.yawlmetrics.bench.fleet.AgentPort).
                 args.add("-D" + "bench.yawl.port=" + port);
             }
