@@ -340,7 +340,7 @@ final class HeartbeatCapacity {
                 + "registering)%s. Then %d windows of %d s per fork, alternating ABBA between the two warm forks, each fork resumed "
                 + "(SIGCONT) only for its own windows and %.1f s before each; renewals completed = etcd puts received by the in-process "
                 + "stand-in; the agent fork's /metrics read before and after (renewals recorded). No JFR in these forks. "
-                + "Why: forks compared back to back sat 10-20 s apart, and what else ran on the machine changed in between; "
+                + "Why: with forks run one after the other, the two windows of a round were 30-60 s apart (each fork populates, settles and waits for its JIT first), and what else ran on the machine changed in between; "
                 + "interleaved windows put both variants under the same conditions within seconds.\n\n",
                 s.agents, s.agents, s.periodMs, s.offered(),
                 String.join(" ", FleetScale.hostJvmArgs(s.heap, "<single|pool>", s.periodMs, 2, true)), s.settleS,
@@ -400,6 +400,7 @@ final class HeartbeatCapacity {
         return String.format(Locale.ROOT, "capacity %-6s plain %,.0f/s, agent %,.0f/s, agent/plain %s over %d round(s): %s%s",
                 c.shape.property, new Stats(c.plain).median(), new Stats(c.agent).median(), new Stats(ratios).summary("%.3f"),
                 ratios.size(), ratios.size() < 2 ? "not resolvable" : c.resolved() ? "resolved" : "within noise",
-                smoke ? " (SMOKE: a few seconds on a shared machine cannot resolve capacity; not a figure)" : ", " + verdict(c).replace("*", ""));
+                smoke ? " (SMOKE: a few seconds on a shared machine cannot resolve capacity; not a figure)"
+                        : "; target ≥ " + Stats.fmt("%.2f", TARGET) + ": " + verdict(c).replace("*", ""));
     }
 }

@@ -102,6 +102,8 @@ class FleetScaleArithmeticTest {
                 List.of(950.0, 940.0, 960.0, 1010.0, 900.0), 25000);
         assertFalse(mixed.resolved());
         assertEquals("within noise", HeartbeatCapacity.verdict(mixed));
+        assertTrue(HeartbeatCapacity.summaryLine(mixed, false).endsWith("over 5 round(s): within noise; target ≥ 0.99: within noise"),
+                HeartbeatCapacity.summaryLine(mixed, false));
         // at or above 0.99: met; said so when the rounds disagree on the sign
         HeartbeatCapacity.Result close = capacity(List.of(1000.0, 1000.0, 1000.0), List.of(995.0, 990.0, 1020.0), 25000);
         assertEquals(0.995, close.medianRatio(), 1e-9);
