@@ -27,6 +27,10 @@ public final class MetricsAgentLog {
         return before;
     }
 
+    public static boolean debugEnabled() {
+        return debug;
+    }
+
     public static void info(String message) { write("INFO ", message); }
 
     public static void warn(String message) { write("WARN ", message); }

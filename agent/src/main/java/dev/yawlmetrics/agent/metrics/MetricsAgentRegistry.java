@@ -134,6 +134,7 @@ public final class MetricsAgentRegistry {
     }
 
     public static AgentMeterRegistry newRegistry(Map<String, String> commonTags, boolean failRecording) {
+        MicrometerLogBridge.install(); // before Micrometer's classes look up their loggers
         AgentMeterRegistry r = new AgentMeterRegistry(commonTags, failRecording);
         // Before any meter exists: Micrometer warns about filters added later.
         r.config().meterFilter(gcPauseHistogram());

@@ -97,6 +97,26 @@ class HostSafetyTest {
     }
 
     @Test
+    void theEnginesLoggingIsInitialisedByTheEngineNotByTheAgent() throws Exception {
+        // Tomcat's catalina.sh sets java.util.logging.manager the same way. Micrometer left to
+        // itself would initialise java.util.logging from the agent's start-up thread.
+        try (AgentJvm jvm = AgentJvm.builder(CoreHost.class)
+                .sysProp("java.util.logging.manager", "dev.yawlmetrics.fixtures.hosts.RecordingLogManager")
+                .start().awaitReady()) {
+            jvm.command("market 2");
+            Scrape s = jvm.scrape(); // the registry, every JVM binder and the marketplace meters exist by now
+            assertTrue(s.has("jvm_threads_live_threads") && s.has("yawl_marketplace_query_latency_ms_count"), jvm.describe());
+            assertTrue(jvm.stdout().stream().noneMatch(l -> l.startsWith("LOGMANAGER")),
+                    "java.util.logging initialised before the engine used it: " + jvm.describe());
+            // The fixture does see an initialisation: the engine's own, on the engine's thread.
+            assertEquals("engine manager=RecordingLogManager", jvm.command("jul"));
+            List<String> created = jvm.stdout().stream().filter(l -> l.startsWith("LOGMANAGER")).toList();
+            assertEquals(1, created.size(), jvm.describe());
+            assertFalse(created.get(0).contains("yawl-metrics"), created.get(0));
+        }
+    }
+
+    @Test
     void noJvmWarningsOnJava25() throws Exception {
         try (AgentJvm jvm = AgentJvm.builder(CoreHost.class).jvmArg("-Xshare:auto").start().awaitReady()) {
             jvm.command("market 1");
