@@ -40,6 +40,17 @@ class EndpointTest {
     }
 
     @Test
+    void theInfoSeriesCarriesTheVersionInTheJarsManifest() throws Exception {
+        String expected;
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(AgentJvm.agentJar().toFile())) {
+            expected = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
+        }
+        assertTrue(expected != null && !expected.isBlank());
+        Scrape s = jvm.scrape();
+        assertEquals(expected, s.find("yawl_metrics_agent_info").get(0).labels().get("version"));
+    }
+
+    @Test
     void getServesPrometheusTextWithCommonTagsOnEverySeries() throws Exception {
         HttpResponse<byte[]> r = jvm.request("GET", "/prom", Map.of());
         assertEquals(200, r.statusCode());
