@@ -348,6 +348,11 @@ final class HeartbeatCapacity {
                         + " on a loaded machine JIT warm-up lasts tens of seconds and takes CPU from the executor, more in the agent fork,"
                         + " see docs/benchmarks.md; \"settled s\" below, * = cap reached)", FleetScale.JIT_QUIET_TICKS, FleetScale.JIT_QUIET_S, s.jitCapS) : "",
                 s.windows, s.windowS, PausedFork.RESUME_S));
+        if (Variant.emptyAgentInPlain()) {
+            sb.append("**JVMTI baseline**: the plain fork runs with `-javaagent:benchmarks.jar`, an agent whose premain does nothing"
+                    + " (`-Dbench.plain.javaagent=empty`), so both forks pay the JVM's cost of having an agent and the ratio is the"
+                    + " agent's own work.\n\n");
+        }
         for (Result c : results) {
             sb.append("**").append(c.shape.title).append("**\n\n");
             sb.append("| round | order | plain renewals/s | agent renewals/s | agent / plain | per window pair | CPU µs per renewal plain / agent | settled s plain / agent | load avg before → after |\n");

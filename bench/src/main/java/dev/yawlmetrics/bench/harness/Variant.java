@@ -50,7 +50,13 @@ public enum Variant {
     public List<String> jvmArgs(int port) {
         List<String> args = new ArrayList<>();
         switch (this) {
-            case PLAIN -> { }
+            case PLAIN -> {
+                // -Dbench.plain.javaagent=empty: the plain fork gets a -javaagent that does nothing
+                // (the JVMTI baseline), so a comparison isolates the agent's own work.
+                if (emptyAgentInPlain()) {
+                    args.add("-javaagent:" + EmptyAgent.jar());
+                }
+            }
             case YAWL -> {
                 // -Dbench.yawl.args=httpclient.enabled=false,...: more agent arguments, for ablations
                 // (which instrumentation costs what) without another variant.
@@ -77,6 +83,18 @@ public enum Variant {
             }
         }
         return args;
+    }
+
+    /** True when {@code -Dbench.plain.javaagent=empty} is set; any other value is an error, not ignored. */
+    public static boolean emptyAgentInPlain() {
+        String v = System.getProperty("bench.plain.javaagent", "");
+        if (v.isBlank()) {
+            return false;
+        }
+        if (!v.equals("empty")) {
+            throw new IllegalArgumentException("-Dbench.plain.javaagent=" + v + ": the only accepted value is 'empty'");
+        }
+        return true;
     }
 
     public String metricsUrl(int port) {
