@@ -132,7 +132,14 @@ public final class MetricsAgentRegistry {
             // Outside the lock: an engine thread that wove a class at start-up waits for the
             // registry to bind its recorders; it need not also wait for the ~30 self-metrics
             // (about 40 ms of a 2-core machine's start-up). The endpoint starts after this.
-            MetricsAgentHealth.bindTo(r, config());
+            // Published already, so a failure here must not fail the caller (the start-up thread
+            // would then report "no registry" while woven code records into this one).
+            try {
+                MetricsAgentHealth.bindTo(r, config());
+            } catch (Throwable t) {
+                MetricsAgentLog.error("the agent's self-metrics (yawl_metrics_agent_*) could not be registered;"
+                        + " the instrumentations' metrics are unaffected: " + t);
+            }
         }
         return r;
     }
