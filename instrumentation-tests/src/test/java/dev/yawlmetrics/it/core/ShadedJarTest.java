@@ -2,14 +2,28 @@ package dev.yawlmetrics.it.core;
 
 import dev.yawlmetrics.testsupport.AgentJvm;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
+import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What the built jar holds: everything relocated under our package, and one ASM, not two. */
+/**
+ * What the built jar holds: everything relocated under our package, one ASM, not two, and its
+ * lambdas as classes (build-tools' desugaring step), not call sites the JVM spins classes for.
+ */
 class ShadedJarTest {
 
     private static List<String> classes() throws Exception {
@@ -29,5 +43,44 @@ class ShadedJarTest {
         List<String> readers = classes().stream().filter(n -> n.endsWith("/ClassReader.class")).toList();
         assertEquals(List.of("dev/yawlmetrics/agent/shaded/net/bytebuddy/jar/asm/ClassReader.class"), readers);
         assertEquals(1, classes().stream().filter(n -> n.endsWith("/asm/tree/analysis/Analyzer.class")).count());
+    }
+
+    @Test
+    void lambdasAreClassesInTheJarNotCallSitesForTheJvmToSpin() throws Exception {
+        List<String> left = new ArrayList<>();
+        int generated = 0;
+        try (JarFile jar = new JarFile(AgentJvm.agentJar().toFile())) {
+            Set<String> inJar = jar.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".class"))
+                    .map(n -> n.substring(0, n.length() - ".class".length())).collect(Collectors.toSet());
+            for (JarEntry e : jar.stream().filter(e -> e.getName().endsWith(".class")).toList()) {
+                generated += e.getName().contains("$$Lambda$") ? 1 : 0;
+                byte[] bytes;
+                try (InputStream in = jar.getInputStream(e)) {
+                    bytes = in.readAllBytes();
+                }
+                String host = e.getName();
+                new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
+                    @Override
+                    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                        return new MethodVisitor(Opcodes.ASM9) {
+                            @Override
+                            public void visitInvokeDynamicInsn(String n, String d, Handle bsm, Object... args) {
+                                // Left alone on purpose: serializable lambdas (altMetafactory), and references
+                                // to libraries the jar does not hold (Micrometer's binders for Kafka,
+                                // Hibernate, ...), which never run in an engine without them.
+                                if (bsm.getOwner().equals("java/lang/invoke/LambdaMetafactory") && bsm.getName().equals("metafactory")) {
+                                    String target = ((Handle) args[1]).getOwner();
+                                    if (inJar.contains(target) || target.startsWith("java/")) {
+                                        left.add(host + " -> " + target + "." + ((Handle) args[1]).getName());
+                                    }
+                                }
+                            }
+                        };
+                    }
+                }, ClassReader.SKIP_DEBUG);
+            }
+        }
+        assertEquals(List.of(), left);
+        assertTrue(generated > 500, "only " + generated + " generated lambda classes in the jar");
     }
 }
