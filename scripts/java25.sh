@@ -18,7 +18,7 @@ if [ -z "$_pick" ]; then
   echo "$_who: install one and/or set JAVA_HOME to it (README, \"Java 25\"):" >&2
   echo "$_who:   Debian/Ubuntu: apt-get install temurin-25-jdk   (after adding Adoptium's apt repository, https://adoptium.net/installation/linux/)" >&2
   echo "$_who:   elsewhere:     sdk install java 25-tem   (SDKMAN), or a JDK 25 archive from https://adoptium.net" >&2
-  echo "$_who: the agent jar alone builds on Java 17: mvn -B -pl agent -am package -DskipTests" >&2
+  echo "$_who: the agent jar alone builds on Java 17: mvn -B -pl build-tools,agent package -DskipTests" >&2
   exit 2
 fi
 export JAVA_HOME="$_pick"
