@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * (bridge start, handler wrap, end with whenComplete on the caller's future), the wrapped
  * handler's headers callback and the recording on completion, against the same loop without
  * them. Prints medians; asserts nothing about speed.
- * Run: {@code mvn -B -q verify -pl agent -Dtest=HttpClientRecordingCostTest -Dyawl.cost=true}.
+ * Run: {@code mvn -B -q verify -pl build-tools,agent -Dtest=HttpClientRecordingCostTest -Dyawl.cost=true -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class HttpClientRecordingCostTest {
     private static final int BATCH = 10_000;

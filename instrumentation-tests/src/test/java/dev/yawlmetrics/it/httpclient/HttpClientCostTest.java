@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * End-to-end: sequential loopback requests in two forked JVMs of the same run, agent attached in
  * both, java.net.http instrumented in one only; rounds alternate. Prints medians, asserts nothing
- * about speed. Run: {@code mvn -B -q verify -pl agent,test-support,engine-fixtures,instrumentation-tests
+ * about speed. Run: {@code mvn -B -q verify -pl build-tools,agent,test-support,engine-fixtures,instrumentation-tests
  * -Dtest=HttpClientCostTest -Dsurefire.failIfNoSpecifiedTests=false -Dyawl.cost=true}.
  */
 class HttpClientCostTest {
