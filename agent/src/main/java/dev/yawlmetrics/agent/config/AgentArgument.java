@@ -11,6 +11,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The agent argument as the operator wrote it. The JVM hands a {@code -javaagent} option with
@@ -41,13 +42,22 @@ public final class AgentArgument {
     private AgentArgument() {}
 
     public static Decoded decode(String received) {
-        return decode(received, rawOptionCandidates());
+        return decode(received, AgentArgument::rawOptionCandidates);
     }
 
     static Decoded decode(String received, List<byte[]> candidates) {
+        return decode(received, () -> candidates);
+    }
+
+    /**
+     * The command line is read only for a non-ASCII argument: reading /proc (and loading the NIO
+     * file classes for it) cost ~5 ms of the engine's main thread at every start (docs/benchmarks.md).
+     */
+    static Decoded decode(String received, Supplier<List<byte[]>> rawOptions) {
         if (received == null || isAscii(received)) {
             return new Decoded(received, null, false);
         }
+        List<byte[]> candidates = rawOptions.get();
         byte[] prefix = new byte[received.length()];
         for (int i = 0; i < received.length(); i++) {
             char c = received.charAt(i);

@@ -57,4 +57,13 @@ class AgentArgumentTest {
         assertEquals("tags=e=\u4e2d", d.value);
         assertFalse(d.lastSettingCut);
     }
+
+    @Test
+    void anAsciiArgumentIsTakenAsItIsWithoutReadingTheCommandLine() {
+        AgentArgument.Decoded d = AgentArgument.decode("port=9464,host=127.0.0.1", () -> {
+            throw new AssertionError("read /proc for an ASCII argument");
+        });
+        assertEquals("port=9464,host=127.0.0.1", d.value);
+        assertNull(d.problem);
+    }
 }
