@@ -43,6 +43,14 @@ public final class ScrapeTls {
         int rounds = Integer.parseInt(Forks.option(args, "--rounds", smoke ? "1" : "3"));
         Path out = Forks.resultsFile(args, "scrape-tls.md");
         Path dir = Files.createTempDirectory("yawl-bench-tls-");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // The benchmark's own CA and keys: nothing of them outlives the run.
+            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (java.io.IOException | RuntimeException ignored) {
+                // best effort at exit
+            }
+        }));
         Path webConfig = pki(dir);
         SSLSocketFactory trust = trusting(dir.resolve("ca.crt"));
         String auth = "Basic " + Base64.getEncoder().encodeToString(("prometheus:" + PASSWORD).getBytes(StandardCharsets.UTF_8));

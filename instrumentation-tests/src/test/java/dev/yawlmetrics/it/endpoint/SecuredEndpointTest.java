@@ -62,13 +62,14 @@ class SecuredEndpointTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (basic != null) {
             basic.close();
         }
         if (mtls != null) {
             mtls.close();
         }
+        TestPki.delete(pki);
     }
 
     private static String url(AgentJvm jvm) {
@@ -125,9 +126,13 @@ class SecuredEndpointTest {
         assertEquals("200", with[0], with[1]);
         // A certificate from another CA is refused.
         TestPki other = TestPki.create();
-        Path[] stranger = other.issue("stranger", TestPki.KeyFormat.PKCS8_RSA, true);
-        String[] foreign = curl("--cert", stranger[0].toString(), "--key", stranger[1].toString(), url(mtls));
-        assertNotEquals("200", foreign[0], foreign[1]);
+        try {
+            Path[] stranger = other.issue("stranger", TestPki.KeyFormat.PKCS8_RSA, true);
+            String[] foreign = curl("--cert", stranger[0].toString(), "--key", stranger[1].toString(), url(mtls));
+            assertNotEquals("200", foreign[0], foreign[1]);
+        } finally {
+            TestPki.delete(other);
+        }
     }
 
     @Test

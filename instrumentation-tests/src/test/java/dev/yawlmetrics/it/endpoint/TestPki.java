@@ -49,6 +49,18 @@ final class TestPki {
         return new TestPki(Files.createTempDirectory("yawl-metrics-pki-"));
     }
 
+    /** Removes the directory with every key and certificate in it; null-safe for a failed create(). */
+    static void delete(TestPki pki) throws IOException {
+        if (pki == null) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(pki.dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /** A key in the given format and a certificate for it signed by the CA; returns {cert, key}. */
     Path[] issue(String name, KeyFormat format, boolean client) throws Exception {
         Path key = dir.resolve(name + ".key");

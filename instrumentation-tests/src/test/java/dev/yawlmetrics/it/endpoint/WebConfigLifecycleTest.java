@@ -3,6 +3,7 @@ package dev.yawlmetrics.it.endpoint;
 import dev.yawlmetrics.fixtures.hosts.CoreHost;
 import dev.yawlmetrics.testsupport.AgentJvm;
 import dev.yawlmetrics.testsupport.Tools;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,11 @@ class WebConfigLifecycleTest {
         Tools.require("curl", "curl");
         pki = TestPki.create();
         server = pki.issue("first", TestPki.KeyFormat.PKCS8_RSA, false);
+    }
+
+    @AfterAll
+    static void removeKeys() throws Exception {
+        TestPki.delete(pki);
     }
 
     private static AgentJvm start(Path webConfig) throws Exception {

@@ -66,6 +66,7 @@ class DashboardQueriesLiveTest {
         node = NodeExporter.start();
         fleet = LiveWorkload.start(etcd);
         Path rules = Files.createTempFile("dashboard-test-alerts", ".yml");
+        rules.toFile().deleteOnExit();
         Files.writeString(rules, """
                 groups:
                   - name: dashboard-test

@@ -2,6 +2,7 @@ package dev.yawlmetrics.ops.rules;
 
 import dev.yawlmetrics.testsupport.Tools;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class RunbookTest {
 
     /** promtool parses each snippet as the expression of a recording rule in a throw-away rule file. */
     @Test
-    void everySnippetParses() throws Exception {
+    void everySnippetParses(@TempDir Path dir) throws Exception {
         Path promtool = Tools.require("promtool", "prometheus");
         List<String> snippets = OpsFiles.runbookSnippets();
         assertTrue(snippets.size() >= 40, "snippets found: " + snippets.size());
@@ -48,7 +49,6 @@ class RunbookTest {
                 yaml.append("          ").append(line).append('\n');
             }
         }
-        Path dir = Files.createTempDirectory("runbook-snippets");
         Path file = dir.resolve("snippets.yml");
         Files.writeString(file, yaml);
         Cmd r = Cmd.run(dir, promtool, "check", "rules", file);
