@@ -1,6 +1,7 @@
 package dev.yawlmetrics.buildtools;
 
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.MethodVisitor;
@@ -71,6 +72,31 @@ public final class LambdaDesugarer {
     /** Call sites left as invokedynamic so far, by reason. */
     public Map<String, Integer> kept() {
         return kept;
+    }
+
+    /** A LambdaMetafactory call site: the bootstrap method's name and the implementation it links. */
+    public record LambdaSite(String bootstrap, Handle implementation) {}
+
+    /**
+     * The LambdaMetafactory call sites left in a class file: what the desugaring did not replace.
+     * The one reader of them, for this module's tests and for the check of the built agent jar.
+     */
+    public static List<LambdaSite> lambdaSites(byte[] classFile) {
+        List<LambdaSite> sites = new ArrayList<>();
+        new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitInvokeDynamicInsn(String n, String d, Handle bsm, Object... args) {
+                        if (bsm.getOwner().equals(METAFACTORY_OWNER)) {
+                            sites.add(new LambdaSite(bsm.getName(), (Handle) args[1]));
+                        }
+                    }
+                };
+            }
+        }, ClassReader.SKIP_DEBUG);
+        return sites;
     }
 
     /** Null when the class has no lambda call site this desugarer replaces. */

@@ -3,11 +3,6 @@ package dev.yawlmetrics.buildtools;
 import dev.yawlmetrics.buildtools.zoo.LambdaZoo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.Handle;
-import org.objectweb.asm.MethodVisitor;
-import org.objectweb.asm.Opcodes;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,21 +82,8 @@ class LambdaDesugarerTest {
     }
 
     private static List<String> metafactorySites(byte[] classFile) {
-        List<String> sites = new ArrayList<>();
-        new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-                return new MethodVisitor(Opcodes.ASM9) {
-                    @Override
-                    public void visitInvokeDynamicInsn(String n, String d, Handle bsm, Object... args) {
-                        if (bsm.getOwner().equals(LambdaDesugarer.METAFACTORY_OWNER)) {
-                            sites.add(bsm.getName() + " " + ((Handle) args[1]).getName());
-                        }
-                    }
-                };
-            }
-        }, 0);
-        return sites;
+        return LambdaDesugarer.lambdaSites(classFile).stream()
+                .map(site -> site.bootstrap() + " " + site.implementation().getName()).toList();
     }
 
     @Test

@@ -1,12 +1,8 @@
 package dev.yawlmetrics.it.core;
 
+import dev.yawlmetrics.buildtools.LambdaDesugarer;
 import dev.yawlmetrics.testsupport.AgentJvm;
 import org.junit.jupiter.api.Test;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.Handle;
-import org.objectweb.asm.MethodVisitor;
-import org.objectweb.asm.Opcodes;
 
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -53,31 +49,20 @@ class ShadedJarTest {
             Set<String> inJar = jar.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".class"))
                     .map(n -> n.substring(0, n.length() - ".class".length())).collect(Collectors.toSet());
             for (JarEntry e : jar.stream().filter(e -> e.getName().endsWith(".class")).toList()) {
-                generated += e.getName().contains("$$Lambda$") ? 1 : 0;
+                generated += e.getName().contains(LambdaDesugarer.GENERATED_INFIX) ? 1 : 0;
                 byte[] bytes;
                 try (InputStream in = jar.getInputStream(e)) {
                     bytes = in.readAllBytes();
                 }
-                String host = e.getName();
-                new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
-                    @Override
-                    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-                        return new MethodVisitor(Opcodes.ASM9) {
-                            @Override
-                            public void visitInvokeDynamicInsn(String n, String d, Handle bsm, Object... args) {
-                                // Left alone on purpose: serializable lambdas (altMetafactory), and references
-                                // to libraries the jar does not hold (Micrometer's binders for Kafka,
-                                // Hibernate, ...), which never run in an engine without them.
-                                if (bsm.getOwner().equals("java/lang/invoke/LambdaMetafactory") && bsm.getName().equals("metafactory")) {
-                                    String target = ((Handle) args[1]).getOwner();
-                                    if (inJar.contains(target) || target.startsWith("java/")) {
-                                        left.add(host + " -> " + target + "." + ((Handle) args[1]).getName());
-                                    }
-                                }
-                            }
-                        };
+                // Left alone on purpose: serializable lambdas (altMetafactory), and references to
+                // libraries the jar does not hold (Micrometer's binders for Kafka, Hibernate, ...),
+                // which never run in an engine without them.
+                for (LambdaDesugarer.LambdaSite site : LambdaDesugarer.lambdaSites(bytes)) {
+                    String target = site.implementation().getOwner();
+                    if (site.bootstrap().equals("metafactory") && (inJar.contains(target) || target.startsWith("java/"))) {
+                        left.add(e.getName() + " -> " + target + "." + site.implementation().getName());
                     }
-                }, ClassReader.SKIP_DEBUG);
+                }
             }
         }
         assertEquals(List.of(), left);
