@@ -105,18 +105,57 @@ public final class ClassShape {
 
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-                Member m = new Member(access, name, descriptor);
-                methods.add(m);
-                return new MethodVisitor(Opcodes.ASM9) {
-                    @Override
-                    public void visitMaxs(int maxStack, int maxLocals) {
-                        m.maxLocals = maxLocals;
-                    }
-                };
+                methods.add(new Member(access, name, descriptor));
+                return null;
             }
-        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        int[] maxLocals = maxLocalsInFileOrder(reader);
+        for (int i = 0; i < methods.size(); i++) {
+            methods.get(i).maxLocals = maxLocals[i];
+        }
         return new ClassShape(flags[0], header[0], header[1], Collections.unmodifiableList(interfaces),
                 Collections.unmodifiableList(fields), Collections.unmodifiableList(methods));
+    }
+
+    /**
+     * Each method's max_locals, -1 for a method without code, in class-file order (the order
+     * ASM visits them). Read from the Code attributes' headers: decoding every instruction of
+     * every method only to learn this was most of the cost of reading a class's shape, and a
+     * target such as the JDK's HttpClientImpl has a hundred methods of which one is woven.
+     */
+    static int[] maxLocalsInFileOrder(ClassReader reader) {
+        int offset = reader.header + 6; // access_flags, this_class, super_class
+        offset += 2 + 2 * reader.readUnsignedShort(offset); // interfaces
+        char[] buffer = new char[reader.getMaxStringLength()];
+        int fields = reader.readUnsignedShort(offset);
+        offset += 2;
+        for (int i = 0; i < fields; i++) {
+            offset = skipAttributes(reader, offset + 6);
+        }
+        int methods = reader.readUnsignedShort(offset);
+        offset += 2;
+        int[] maxLocals = new int[methods];
+        for (int i = 0; i < methods; i++) {
+            maxLocals[i] = -1;
+            int attributes = reader.readUnsignedShort(offset + 6);
+            offset += 8;
+            for (int a = 0; a < attributes; a++) {
+                if ("Code".equals(reader.readUTF8(offset, buffer))) {
+                    maxLocals[i] = reader.readUnsignedShort(offset + 8); // after attribute_length and max_stack
+                }
+                offset += 6 + reader.readInt(offset + 2);
+            }
+        }
+        return maxLocals;
+    }
+
+    private static int skipAttributes(ClassReader reader, int offset) {
+        int attributes = reader.readUnsignedShort(offset);
+        offset += 2;
+        for (int a = 0; a < attributes; a++) {
+            offset += 6 + reader.readInt(offset + 2);
+        }
+        return offset;
     }
 
     /** The class file {@code loader} would load for {@code binaryName}, or null when it has none. */
