@@ -43,9 +43,10 @@ import java.util.concurrent.Executors;
  *       shaded registry); no I/O, so the added time is resolvable.</li>
  *   <li>{@link #sendAsyncShutDownClient}: the real instrumented funnel, inlined advice included,
  *       with no I/O: {@code sendAsync} on a client after {@code shutdownNow()} returns an already
- *       failed future ({@code IOException("closed")}). That is the failed-request path: besides
- *       the recording, the agent's {@code whenComplete} on a failed future makes the JDK wrap the
- *       exception in a new {@code CompletionException} (stack trace filled), about 1 µs.</li>
+ *       failed future ({@code IOException("closed")}). That is the failed-request path: the
+ *       recording, and the agent's {@code handle} stage on a future that has already failed.
+ *       (With {@code whenComplete}, before {@code 4957161}, the JDK also wrapped the exception in
+ *       a new {@code CompletionException} with its stack trace filled: about 1 µs more.)</li>
  * </ul>
  * In each agent fork the set-up first waits until the agent has transformed {@code HttpClientImpl}
  * (probes with HEAD requests on a shut-down client, a series the measured GETs never touch), so
