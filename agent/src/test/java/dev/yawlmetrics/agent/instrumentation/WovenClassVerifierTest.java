@@ -106,6 +106,17 @@ class WovenClassVerifierTest {
         return writer.toByteArray();
     }
 
+    /** A mutation that writes {@code insert} before the method's first instruction. */
+    private static Function<MethodVisitor, MethodVisitor> atEntry(java.util.function.Consumer<MethodVisitor> insert) {
+        return mv -> new MethodVisitor(Opcodes.ASM9, mv) {
+            @Override
+            public void visitCode() {
+                super.visitCode();
+                insert.accept(mv);
+            }
+        };
+    }
+
     /** Null when the JVM links the class (which verifies every method), else the VerifyError's message. */
     private static String jvmVerdict(byte[] classfile) {
         ClassLoader isolated = new ClassLoader(WovenClassVerifierTest.class.getClassLoader()) {
@@ -145,21 +156,11 @@ class WovenClassVerifierTest {
     @Test
     void everyDefectTheJvmRejectsIsRejectedBeforeTheJvmSeesIt() throws Exception {
         Map<String, byte[]> defects = new LinkedHashMap<>();
-        defects.put("a pop from the empty stack at entry", mutate("loop", mv -> new MethodVisitor(Opcodes.ASM9, mv) {
-            @Override
-            public void visitCode() {
-                super.visitCode();
-                super.visitInsn(Opcodes.POP);
-            }
-        }));
-        defects.put("a hook called with an int where it takes a long", mutate("loop", mv -> new MethodVisitor(Opcodes.ASM9, mv) {
-            @Override
-            public void visitCode() {
-                super.visitCode();
-                super.visitInsn(Opcodes.ICONST_0);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, WovenClassVerifierTest.class.getName().replace('.', '/'), "sawLong", "(J)V", false);
-            }
-        }));
+        defects.put("a pop from the empty stack at entry", mutate("loop", atEntry(mv -> mv.visitInsn(Opcodes.POP))));
+        defects.put("a hook called with an int where it takes a long", mutate("loop", atEntry(mv -> {
+            mv.visitInsn(Opcodes.ICONST_0);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, WovenClassVerifierTest.class.getName().replace('.', '/'), "sawLong", "(J)V", false);
+        })));
         defects.put("an int parameter loaded as a long", mutate("loop", mv -> new MethodVisitor(Opcodes.ASM9, mv) {
             @Override
             public void visitVarInsn(int opcode, int slot) {
@@ -186,13 +187,7 @@ class WovenClassVerifierTest {
                 }
             }
         }));
-        defects.put("code after a return without a frame", mutate("sink", mv -> new MethodVisitor(Opcodes.ASM9, mv) {
-            @Override
-            public void visitCode() {
-                super.visitCode();
-                super.visitInsn(Opcodes.RETURN);
-            }
-        }));
+        defects.put("code after a return without a frame", mutate("sink", atEntry(mv -> mv.visitInsn(Opcodes.RETURN))));
         defects.put("a reference returned from a method that returns int", mutate("loop", mv -> new MethodVisitor(Opcodes.ASM9, mv) {
             @Override
             public void visitInsn(int opcode) {
@@ -213,16 +208,12 @@ class WovenClassVerifierTest {
                 }
             }
         }));
-        defects.put("a jump to a label with no frame", mutate("sink", mv -> new MethodVisitor(Opcodes.ASM9, mv) {
-            @Override
-            public void visitCode() {
-                super.visitCode();
-                Label here = new Label();
-                super.visitLabel(here);
-                super.visitInsn(Opcodes.ICONST_0);
-                super.visitJumpInsn(Opcodes.IFNE, here);
-            }
-        }));
+        defects.put("a jump to a label with no frame", mutate("sink", atEntry(mv -> {
+            Label here = new Label();
+            mv.visitLabel(here);
+            mv.visitInsn(Opcodes.ICONST_0);
+            mv.visitJumpInsn(Opcodes.IFNE, here);
+        })));
 
         List<String> missed = new ArrayList<>();
         for (Map.Entry<String, byte[]> d : defects.entrySet()) {
