@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The weaver checks its own work before the JVM sees it: bindings against the hook descriptors,
- * every woven method through ASM's verifier, and every rule's site count. Each failure leaves the
+ * every woven method through the weaver's verifier (WovenClassVerifier), and every rule's site count. Each failure leaves the
  * class exactly as compiled (the transformer returns null) and is reported as an outcome.
  */
 class WeaverSelfCheckTest {
@@ -104,8 +104,8 @@ class WeaverSelfCheckTest {
 
     @Test
     void aWovenMethodThatDoesNotVerifyLeavesTheClassUnchangedAndIsDumped(@TempDir Path dump) throws Exception {
-        // A rewriter that leaves an extra value on the stack before every return: BasicVerifier
-        // does not mind the height, so it pops from an empty stack at entry instead.
+        // A rewriter that pops from the empty stack at entry (an extra value left before a return
+        // would verify: neither the JVM nor the check minds the stack's height at a return).
         Weaving.MethodRewriter broken = new Weaving.MethodRewriter() {
             public MethodVisitor wrap(MethodVisitor next, ClassShape type, Member method) {
                 return new MethodVisitor(Opcodes.ASM9, next) {
