@@ -97,6 +97,26 @@ class HostSafetyTest {
     }
 
     @Test
+    void theEnginesPrometheusClientSettingsDoNotReachTheAgent() throws Exception {
+        // What an engine running its own Prometheus client 1.x may set for it: the bundled client's
+        // loader used to read these too, threw on names it did not know and left the agent without
+        // a registry (no metrics at all), or would have changed the agent's exposition.
+        try (AgentJvm jvm = AgentJvm.builder(CoreHost.class)
+                .env("IO_PROMETHEUS_EXPORTER_INCLUDE_CREATED_TIMESTAMPS", "true")
+                .env("IO_PROMETHEUS_METRICS_HISTOGRAM_NATIVE_ONLY", "true")
+                .sysProp("prometheus.config", "/nonexistent/engine-prometheus.properties")
+                .start().awaitReady()) {
+            jvm.command("market 2");
+            Scrape s = jvm.scrape();
+            assertEquals(3.0, s.value("yawl_marketplace_query_latency_ms_count", "query", "namespace"), jvm.describe());
+            assertTrue(s.has("yawl_marketplace_query_latency_ms_bucket"), "classic buckets, as the dashboards expect");
+            assertTrue(s.samples().stream().noneMatch(x -> x.name().endsWith("_created")), "no _created series");
+            // Logged before the registry would have answered the scrape above, so no wait for it.
+            assertTrue(jvm.agentLog().stream().noneMatch(l -> l.contains("meter registry")), jvm.describe());
+        }
+    }
+
+    @Test
     void theEnginesLoggingIsInitialisedByTheEngineNotByTheAgent() throws Exception {
         // Tomcat's catalina.sh sets java.util.logging.manager the same way. Micrometer left to
         // itself would initialise java.util.logging from the agent's start-up thread.
