@@ -26,6 +26,13 @@ public final class Forks {
         List<String> cmd = new ArrayList<>();
         cmd.add(java());
         cmd.addAll(extraJvmArgs);
+        // -Dbench.host.jvmargs="-agentpath:...": the same extra JVM arguments in every fork (a
+        // profiler, a diagnostic flag), so that the variants still differ by the agent only.
+        for (String a : System.getProperty("bench.host.jvmargs", "").trim().split("\\s+")) {
+            if (!a.isEmpty()) {
+                cmd.add(a);
+            }
+        }
         cmd.addAll(v.jvmArgs(port));
         cmd.add("-cp");
         cmd.add(classPath());
