@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Threads: one acceptor, plus one pooled daemon thread per open connection, at most
  * {@link Limits#maxConnections}. Deadlines (request head, idle keep-alive, response write) are
  * enforced by the acceptor, which wakes every {@link Limits#sweepMillis} and closes the socket
- * of any connection past its deadline; closing unblocks the connection's thread, whose
+ * of any connection past its deadline (with no connection open it sleeps in accept until a client
+ * comes or, with a web config file, until the next check of that file: an idle agent costs the
+ * engine's machine no wake-ups); closing unblocks the connection's thread, whose
  * {@code finally} releases everything. When every slot is taken, the connection that has waited
  * longest for a request (slow or idle) is evicted; when none can be, the newcomer is answered
  * 503 (plain HTTP) or closed (TLS, where an answer would need a handshake on the acceptor).
@@ -64,6 +66,8 @@ final class EndpointServer {
     private final AtomicInteger idle = new AtomicInteger();
     private final ThreadPoolExecutor pool;
     private final Runnable periodic;
+    /** Turns of the accept loop; read by tests only (an idle server must not spin). */
+    volatile long wakeups;
     private final long periodicNanos;
     private final RateLimitedLog failures = new RateLimitedLog("metrics endpoint: failed connection", 60, TimeUnit.SECONDS);
     private final RateLimitedLog badRequests = new RateLimitedLog("metrics endpoint: bad request", 60, TimeUnit.SECONDS);
@@ -89,7 +93,6 @@ final class EndpointServer {
     }
 
     void start() throws IOException {
-        server.setSoTimeout((int) limits.sweepMillis);
         acceptor = DaemonThreads.start("yawl-metrics-http-accept", this::acceptLoop);
     }
 
@@ -118,8 +121,12 @@ final class EndpointServer {
         long nextSweep = System.nanoTime();
         long nextPeriodic = System.nanoTime() + periodicNanos;
         while (running) {
+            wakeups++;
             Socket s = null;
             try {
+                // Connections are added here, on this thread, so an empty set stays empty until
+                // the next accept returns: nothing has a deadline, and nothing needs a sweep.
+                server.setSoTimeout(acceptTimeoutMillis(System.nanoTime(), nextPeriodic));
                 s = server.accept();
             } catch (SocketTimeoutException e) {
                 // fall through to the sweep
@@ -148,6 +155,17 @@ final class EndpointServer {
                 }
             }
         }
+    }
+
+    /** 0 (no timeout) when idle with nothing to watch; else until the next sweep or file check. */
+    private int acceptTimeoutMillis(long now, long nextPeriodic) {
+        if (!connections.isEmpty()) {
+            return (int) limits.sweepMillis;
+        }
+        if (periodic == null) {
+            return 0;
+        }
+        return (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextPeriodic - now) + 1);
     }
 
     private void admit(Socket s) {

@@ -107,6 +107,11 @@ public final class MetricsEndpoint {
         return server.port();
     }
 
+    /** Turns of the accept loop so far (tests: an idle endpoint must not wake up). */
+    long acceptorWakeups() {
+        return server.wakeups;
+    }
+
     public void stop() {
         server.stop();
     }

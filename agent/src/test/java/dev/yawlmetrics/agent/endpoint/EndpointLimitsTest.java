@@ -93,6 +93,25 @@ class EndpointLimitsTest {
     }
 
     @Test
+    void anIdleEndpointDoesNotWakeUpAndStillEnforcesDeadlinesOnceAClientComes() throws Exception {
+        start(MetricsAgentRegistry.newRegistry(Map.of()), "", small());
+        long before = endpoint.acceptorWakeups();
+        Thread.sleep(600); // 12 sweep periods
+        assertTrue(endpoint.acceptorWakeups() - before <= 1, "idle acceptor woke " + (endpoint.acceptorWakeups() - before) + " times");
+        // A client that never sends a request arrives while the acceptor is blocked without a
+        // timeout: the head deadline (600 ms) must still close it.
+        Socket s = connect();
+        long t0 = System.nanoTime();
+        assertEquals(-1, s.getInputStream().read(), "closed by the server");
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(ms < 4000, "closed after " + ms + " ms; the head deadline is 600 ms");
+        Thread.sleep(200); // the connection's thread finishes and leaves the set
+        long idleAgain = endpoint.acceptorWakeups();
+        Thread.sleep(600);
+        assertTrue(endpoint.acceptorWakeups() - idleAgain <= 1, "acceptor kept waking after the last connection closed");
+    }
+
+    @Test
     void idleKeepAliveConnectionIsClosedAtTheIdleDeadline() throws Exception {
         start(MetricsAgentRegistry.newRegistry(Map.of()), "", small());
         Socket s = connect();
