@@ -3,15 +3,19 @@ package dev.yawlmetrics.bench;
 import dev.yawlmetrics.bench.harness.Forks;
 import dev.yawlmetrics.bench.harness.HostProcess;
 import dev.yawlmetrics.bench.harness.Stats;
+import dev.yawlmetrics.bench.harness.ThreadCpu;
 import dev.yawlmetrics.bench.harness.Variant;
 
 import dev.yawlmetrics.testsupport.Scrape;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Heartbeat capacity with and without the agent (issue 14): the renewals per second one heartbeat
@@ -95,6 +99,11 @@ final class HeartbeatCapacity {
         final List<Double> agent = new ArrayList<>();
         final List<Double> plainCpuUs = new ArrayList<>();
         final List<Double> agentCpuUs = new ArrayList<>();
+        /** Per round, CPU µs per renewal by thread group (see {@link ThreadCpu}). */
+        final List<Map<String, Double>> plainCpuByGroup = new ArrayList<>();
+        final List<Map<String, Double>> agentCpuByGroup = new ArrayList<>();
+        /** Set when the agent fork ran with its heartbeat instrumentation off (an ablation). */
+        boolean heartbeatOff;
         final List<Boolean> plainFirst = new ArrayList<>();
         final List<String> load = new ArrayList<>();
         /** Per round, agent / plain of each pair of windows (the within-round, time-to-time noise). */
@@ -160,6 +169,9 @@ final class HeartbeatCapacity {
             result.agent.add(agent.rate());
             result.plainCpuUs.add(plain.cpuUsPerRenewal());
             result.agentCpuUs.add(agent.cpuUsPerRenewal());
+            result.plainCpuByGroup.add(plain.cpuUsPerRenewalByGroup());
+            result.agentCpuByGroup.add(agent.cpuUsPerRenewalByGroup());
+            result.heartbeatOff |= agent.heartbeatOff;
             result.windowRatios.add(Stats.ratios(plain.rates, agent.rates));
             result.load.add(loadBefore + " → " + FleetScale.loadAverage());
             result.settled.add(plain.settled() + " / " + agent.settled());
@@ -191,10 +203,13 @@ final class HeartbeatCapacity {
         final List<Double> rates = new ArrayList<>();
         long puts;
         long cpuTicks;
+        final Map<String, Long> groupTicks = new HashMap<>();
         double seconds;
         double settledS;
         boolean jitQuiet;
         Scrape first;
+        /** The agent fork's heartbeat instrumentation is off: renewals are counted at the stand-in only. */
+        boolean heartbeatOff;
 
         private PausedFork(Variant variant, int port, HostProcess host) {
             this.variant = variant;
@@ -218,6 +233,7 @@ final class HeartbeatCapacity {
                     if (v == Variant.YAWL) {
                         Forks.awaitEndpoint(v.metricsUrl(port), f.host.process(), 60_000);
                         f.first = FleetScale.scrape(v.metricsUrl(port));
+                        f.heartbeatOff = f.first.value("yawl_metrics_agent_instrumentation_enabled", "instrumentation", "heartbeat") == 0;
                     }
                     f.signal("STOP");
                     return f;
@@ -240,9 +256,11 @@ final class HeartbeatCapacity {
                 Thread.sleep((long) (RESUME_S * 1000));
                 long puts0 = FleetScale.puts(host);
                 long cpu0 = FleetScale.cpuTicks(pid);
+                Map<String, Long> groups0 = ThreadCpu.snapshot(pid);
                 long t0 = System.nanoTime();
                 Thread.sleep(s.windowS * 1000L);
                 long cpu1 = FleetScale.cpuTicks(pid);
+                ThreadCpu.add(groupTicks, ThreadCpu.delta(groups0, ThreadCpu.snapshot(pid)));
                 long puts1 = FleetScale.puts(host);
                 double dt = (System.nanoTime() - t0) / 1e9;
                 rates.add((puts1 - puts0) / dt);
@@ -260,7 +278,7 @@ final class HeartbeatCapacity {
             if (puts <= 0) {
                 failures.add(variant.title + ": the etcd stand-in received no renewal in the capacity windows");
             }
-            if (first != null) {
+            if (first != null && !heartbeatOff) {
                 double tasks = FleetScale.scrape(variant.metricsUrl(port)).value(FleetScale.TASKS) - first.value(FleetScale.TASKS);
                 if (tasks <= 0) {
                     failures.add(variant.title + ": " + FleetScale.TASKS + " did not move over the capacity windows (renewals not recorded)");
@@ -276,6 +294,13 @@ final class HeartbeatCapacity {
 
         double cpuUsPerRenewal() {
             return puts > 0 ? cpuTicks / (double) FleetScale.clockTicksPerSecond() * 1e6 / puts : 0;
+        }
+
+        Map<String, Double> cpuUsPerRenewalByGroup() {
+            Map<String, Double> us = new HashMap<>();
+            double perTick = 1e6 / FleetScale.clockTicksPerSecond();
+            groupTicks.forEach((g, t) -> us.put(g, puts > 0 ? t * perTick / puts : 0));
+            return us;
         }
 
         String settled() {
@@ -380,6 +405,48 @@ final class HeartbeatCapacity {
               .append(Stats.fmt("%.1f %%", 100 * (p.max() - p.min()) / p.median())).append(", agent ")
               .append(Stats.fmt("%.1f %%", 100 * (a.max() - a.min()) / a.median())).append("\n");
             sb.append("- difference: ").append(noise(c)).append("\n\n");
+            sb.append(cpuByGroup(c));
+        }
+        return sb.toString();
+    }
+
+    /** Groups below this many µs per renewal in both variants are summed into one row. */
+    static final double GROUP_ROW_MIN_US = 2.0;
+
+    /**
+     * Where each fork's CPU went during its windows, per renewal and thread group, median over the
+     * rounds: which threads the agent fork spends its extra CPU on (or not).
+     */
+    static String cpuByGroup(Result c) {
+        if (c.plainCpuByGroup.stream().allMatch(Map::isEmpty)) {
+            return "";
+        }
+        TreeSet<String> groups = new TreeSet<>();
+        c.plainCpuByGroup.forEach(m -> groups.addAll(m.keySet()));
+        c.agentCpuByGroup.forEach(m -> groups.addAll(m.keySet()));
+        Map<String, double[]> rows = new LinkedHashMap<>();
+        double[] rest = new double[2];
+        for (String g : groups) {
+            double p = new Stats(c.plainCpuByGroup.stream().map(m -> m.getOrDefault(g, 0.0)).toList()).median();
+            double a = new Stats(c.agentCpuByGroup.stream().map(m -> m.getOrDefault(g, 0.0)).toList()).median();
+            if (Math.max(p, a) >= GROUP_ROW_MIN_US) {
+                rows.put(g, new double[] {p, a});
+            } else {
+                rest[0] += p;
+                rest[1] += a;
+            }
+        }
+        StringBuilder sb = new StringBuilder("CPU µs per renewal by thread group during the windows (median over the rounds; "
+                + "threads grouped by kernel name with digits as N, read from /proc/PID/task):\n\n"
+                + "| thread group | plain | agent | agent − plain |\n|---|---|---|---|\n");
+        rows.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue()[0], x.getValue()[0])).forEach(e ->
+                sb.append("| `").append(e.getKey()).append("` | ").append(Stats.fmt("%.1f", e.getValue()[0])).append(" | ")
+                  .append(Stats.fmt("%.1f", e.getValue()[1])).append(" | ").append(Stats.fmt("%+.1f", e.getValue()[1] - e.getValue()[0])).append(" |\n"));
+        sb.append("| all others (each < ").append(Stats.fmt("%.0f", GROUP_ROW_MIN_US)).append(" µs) | ").append(Stats.fmt("%.1f", rest[0]))
+          .append(" | ").append(Stats.fmt("%.1f", rest[1])).append(" | ").append(Stats.fmt("%+.1f", rest[1] - rest[0])).append(" |\n\n");
+        if (c.heartbeatOff) {
+            sb.append("The agent fork ran with its heartbeat instrumentation off (`heartbeat.enabled=false` in -Dbench.yawl.args):"
+                    + " an ablation, renewals counted at the etcd stand-in only.\n\n");
         }
         return sb.toString();
     }
