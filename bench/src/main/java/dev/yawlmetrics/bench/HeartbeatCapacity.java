@@ -176,10 +176,16 @@ final class HeartbeatCapacity {
             result.load.add(loadBefore + " → " + FleetScale.loadAverage());
             result.settled.add(plain.settled() + " / " + agent.settled());
             System.out.printf(Locale.ROOT, "[fleet] capacity %s round %d: plain %,.0f/s, agent %,.0f/s (agent / plain %.3f; per window pair %s), "
-                            + "CPU µs per renewal %,.0f / %,.0f%n", shape.property, r + 1, plain.rate(), agent.rate(),
-                    agent.rate() / plain.rate(), fmtRatios(result.windowRatios.get(r)), plain.cpuUsPerRenewal(), agent.cpuUsPerRenewal());
+                            + "CPU µs per renewal %,.0f / %,.0f (JIT %.1f / %.1f)%n", shape.property, r + 1, plain.rate(), agent.rate(),
+                    agent.rate() / plain.rate(), fmtRatios(result.windowRatios.get(r)), plain.cpuUsPerRenewal(), agent.cpuUsPerRenewal(),
+                    jitUs(result.plainCpuByGroup.get(r)), jitUs(result.agentCpuByGroup.get(r)));
         }
         return result;
+    }
+
+    /** CPU µs per renewal of HotSpot's compiler threads ("C1 CompilerThre", "C2 CompilerThre"). */
+    static double jitUs(Map<String, Double> byGroup) {
+        return byGroup.entrySet().stream().filter(e -> e.getKey().contains("CompilerThre")).mapToDouble(Map.Entry::getValue).sum();
     }
 
     static String fmtRatios(List<Double> ratios) {
@@ -227,14 +233,18 @@ final class HeartbeatCapacity {
                 try {
                     f.host.await("READY", 180_000);
                     long settleStart = System.nanoTime();
-                    Thread.sleep(s.settleS * 1000L);
-                    f.jitQuiet = s.jitCapS <= 0 || FleetScale.awaitQuietJit(f.pid, s.jitCapS);
-                    f.settledS = (System.nanoTime() - settleStart) / 1e9;
                     if (v == Variant.YAWL) {
+                        // Before the settling, not after it: a first scrape loads and compiles the
+                        // endpoint's and the exposition's code, and that JIT work (and any
+                        // deoptimisation the new classes cause) must be over before the windows,
+                        // since the plain fork has nothing like it.
                         Forks.awaitEndpoint(v.metricsUrl(port), f.host.process(), 60_000);
                         f.first = FleetScale.scrape(v.metricsUrl(port));
                         f.heartbeatOff = f.first.value("yawl_metrics_agent_instrumentation_enabled", "instrumentation", "heartbeat") == 0;
                     }
+                    Thread.sleep(Math.max(0, s.settleS * 1000L - (System.nanoTime() - settleStart) / 1_000_000));
+                    f.jitQuiet = s.jitCapS <= 0 || FleetScale.awaitQuietJit(f.pid, s.jitCapS);
+                    f.settledS = (System.nanoTime() - settleStart) / 1e9;
                     f.signal("STOP");
                     return f;
                 } catch (IllegalStateException e) {
@@ -364,7 +374,7 @@ final class HeartbeatCapacity {
                 + "section 4b (`-Dbench.populate.direct=true`), then at least %d s settling (the first renewals fall due one period after "
                 + "registering)%s. Then %d windows of %d s per fork, alternating ABBA between the two warm forks, each fork resumed "
                 + "(SIGCONT) only for its own windows and %.1f s before each; renewals completed = etcd puts received by the in-process "
-                + "stand-in; the agent fork's /metrics read before and after (renewals recorded). No JFR in these forks. "
+                + "stand-in; the agent fork's /metrics read before and after (renewals recorded), the first read before the settling, so that the JIT work of a first scrape is over before the windows (the plain fork has no such work). No JFR in these forks. "
                 + "Why: with forks run one after the other, the two windows of a round were 30-60 s apart (each fork populates, settles and waits for its JIT first), and what else ran on the machine changed in between; "
                 + "interleaved windows put both variants under the same conditions within seconds.\n\n",
                 s.agents, s.agents, s.periodMs, s.offered(),
@@ -380,8 +390,8 @@ final class HeartbeatCapacity {
         }
         for (Result c : results) {
             sb.append("**").append(c.shape.title).append("**\n\n");
-            sb.append("| round | order | plain renewals/s | agent renewals/s | agent / plain | per window pair | CPU µs per renewal plain / agent | settled s plain / agent | load avg before → after |\n");
-            sb.append("|---|---|---|---|---|---|---|---|---|\n");
+            sb.append("| round | order | plain renewals/s | agent renewals/s | agent / plain | per window pair | CPU µs per renewal plain / agent | of it JIT plain / agent | settled s plain / agent | load avg before → after |\n");
+            sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
             List<Double> ratios = Stats.ratios(c.plain, c.agent);
             for (int r = 0; r < ratios.size(); r++) {
                 sb.append("| ").append(r + 1).append(" | ").append(c.plainFirst.get(r) ? "plain first" : "agent first")
@@ -390,6 +400,7 @@ final class HeartbeatCapacity {
                   .append(" | ").append(Stats.fmt("%.3f", ratios.get(r)))
                   .append(" | ").append(fmtRatios(c.windowRatios.get(r)))
                   .append(" | ").append(Stats.fmt("%,.0f", c.plainCpuUs.get(r))).append(" / ").append(Stats.fmt("%,.0f", c.agentCpuUs.get(r)))
+                  .append(" | ").append(Stats.fmt("%.1f", jitUs(c.plainCpuByGroup.get(r)))).append(" / ").append(Stats.fmt("%.1f", jitUs(c.agentCpuByGroup.get(r))))
                   .append(" | ").append(c.settled.get(r))
                   .append(" | ").append(c.load.get(r)).append(" |\n");
             }
@@ -438,12 +449,20 @@ final class HeartbeatCapacity {
         }
         StringBuilder sb = new StringBuilder("CPU µs per renewal by thread group during the windows (median over the rounds; "
                 + "threads grouped by kernel name with digits as N, read from /proc/PID/task):\n\n"
-                + "| thread group | plain | agent | agent − plain |\n|---|---|---|---|\n");
-        rows.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue()[0], x.getValue()[0])).forEach(e ->
-                sb.append("| `").append(e.getKey()).append("` | ").append(Stats.fmt("%.1f", e.getValue()[0])).append(" | ")
-                  .append(Stats.fmt("%.1f", e.getValue()[1])).append(" | ").append(Stats.fmt("%+.1f", e.getValue()[1] - e.getValue()[0])).append(" |\n"));
+                + "| thread group | plain | agent | agent − plain | agent − plain per round | sign over the rounds |\n|---|---|---|---|---|---|\n");
+        rows.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue()[0], x.getValue()[0])).forEach(e -> {
+            List<Double> p = c.plainCpuByGroup.stream().map(m -> m.getOrDefault(e.getKey(), 0.0)).toList();
+            List<Double> a = c.agentCpuByGroup.stream().map(m -> m.getOrDefault(e.getKey(), 0.0)).toList();
+            List<Double> d = Stats.perRound(p, a);
+            long higher = d.stream().filter(x -> x > 0).count();
+            sb.append("| `").append(e.getKey()).append("` | ").append(Stats.fmt("%.1f", e.getValue()[0])).append(" | ")
+              .append(Stats.fmt("%.1f", e.getValue()[1])).append(" | ").append(Stats.fmt("%+.1f", e.getValue()[1] - e.getValue()[0]))
+              .append(" | ").append(d.stream().map(x -> Stats.fmt("%+.1f", x)).collect(java.util.stream.Collectors.joining(", ")))
+              .append(" | agent higher in ").append(higher).append(" of ").append(d.size())
+              .append(d.size() >= 2 && Stats.signsAgree(p, a) ? " (resolved)" : "").append(" |\n");
+        });
         sb.append("| all others (each < ").append(Stats.fmt("%.0f", GROUP_ROW_MIN_US)).append(" µs) | ").append(Stats.fmt("%.1f", rest[0]))
-          .append(" | ").append(Stats.fmt("%.1f", rest[1])).append(" | ").append(Stats.fmt("%+.1f", rest[1] - rest[0])).append(" |\n\n");
+          .append(" | ").append(Stats.fmt("%.1f", rest[1])).append(" | ").append(Stats.fmt("%+.1f", rest[1] - rest[0])).append(" | | |\n\n");
         if (c.heartbeatOff) {
             sb.append("The agent fork ran with its heartbeat instrumentation off (`heartbeat.enabled=false` in -Dbench.yawl.args):"
                     + " an ablation, renewals counted at the etcd stand-in only.\n\n");

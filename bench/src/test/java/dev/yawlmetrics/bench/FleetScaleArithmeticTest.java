@@ -83,8 +83,30 @@ class FleetScaleArithmeticTest {
             c.load.add("1 → 1");
             c.settled.add("20 / 25");
             c.windowRatios.add(List.of(agent.get(r) / plain.get(r)));
+            c.plainCpuByGroup.add(java.util.Map.of("ForkJoinPool-N-", 100.0 + r, "C2 CompilerThre", 3.0, "Reference Handl", 0.5));
+            c.agentCpuByGroup.add(java.util.Map.of("ForkJoinPool-N-", 104.0 + r, "C2 CompilerThre", 5.0, "Reference Handl", 0.25,
+                    "yawl-metrics-ac", 0.5));
         }
         return c;
+    }
+
+    @Test
+    void capacityReportSaysWhereTheCpuWentPerThreadGroupAndPerRoundForTheJit() {
+        HeartbeatCapacity.Settings s = HeartbeatCapacity.Settings.from(new String[0], false);
+        HeartbeatCapacity.Result c = capacity(List.of(1000.0, 1000.0, 1000.0), List.of(990.0, 1000.0, 1010.0), s.offered());
+        String md = HeartbeatCapacity.report(List.of(c), s, false);
+        // medians over the 3 rounds: 101 / 105; the JIT 3 / 5; groups under 2 µs summed into one row
+        assertTrue(md.contains("| `ForkJoinPool-N-` | 101.0 | 105.0 | +4.0 | +4.0, +4.0, +4.0 | agent higher in 3 of 3 (resolved) |"), md);
+        assertTrue(md.contains("| `C2 CompilerThre` | 3.0 | 5.0 | +2.0 | +2.0, +2.0, +2.0 | agent higher in 3 of 3 (resolved) |"), md);
+        assertTrue(md.contains("| all others (each < 2 µs) | 0.5 | 0.8 | +0.3 | | |"), md);
+        // one round the other way: no longer resolved
+        c.agentCpuByGroup.set(1, java.util.Map.of("ForkJoinPool-N-", 100.0, "C2 CompilerThre", 5.0));
+        assertTrue(HeartbeatCapacity.report(List.of(c), s, false).contains("| +4.0, -1.0, +4.0 | agent higher in 2 of 3 |"),
+                HeartbeatCapacity.report(List.of(c), s, false));
+        assertTrue(md.contains("| 1 | plain first | 1,000 | 990 | 0.990 | 0.990 | 300 / 300 | 3.0 / 5.0 |"), md);
+        assertFalse(md.contains("heartbeat instrumentation off"), md);
+        c.heartbeatOff = true;
+        assertTrue(HeartbeatCapacity.report(List.of(c), s, false).contains("heartbeat instrumentation off"));
     }
 
     @Test
