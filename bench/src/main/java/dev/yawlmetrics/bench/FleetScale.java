@@ -6,6 +6,7 @@ import dev.yawlmetrics.bench.harness.Forks;
 import dev.yawlmetrics.bench.harness.HostProcess;
 import dev.yawlmetrics.bench.harness.JfrAttribution;
 import dev.yawlmetrics.bench.harness.Stats;
+import dev.yawlmetrics.bench.harness.ThreadCpu;
 import dev.yawlmetrics.bench.harness.Variant;
 import dev.yawlmetrics.testsupport.Scrape;
 
@@ -324,23 +325,8 @@ public final class FleetScale {
 
     /** utime+stime of the threads named "C1 CompilerThre..." / "C2 CompilerThre..." (HotSpot's JIT). */
     static long compilerTicks(long pid) {
-        long sum = 0;
-        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            for (Path t : (Iterable<Path>) tasks::iterator) {
-                try {
-                    if (Files.readString(t.resolve("comm")).contains("CompilerThre")) {
-                        String stat = Files.readString(t.resolve("stat"));
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                    }
-                } catch (IOException | RuntimeException gone) {
-                    // a compiler thread may exit between list and read
-                }
-            }
-        } catch (IOException e) {
-            return 0;
-        }
-        return sum;
+        return ThreadCpu.snapshot(pid).entrySet().stream()
+                .filter(e -> ThreadCpu.isCompiler(e.getKey())).mapToLong(Map.Entry::getValue).sum();
     }
 
     static long cpuTicks(long pid) throws IOException {

@@ -185,7 +185,7 @@ final class HeartbeatCapacity {
 
     /** CPU µs per renewal of HotSpot's compiler threads ("C1 CompilerThre", "C2 CompilerThre"). */
     static double jitUs(Map<String, Double> byGroup) {
-        return byGroup.entrySet().stream().filter(e -> e.getKey().contains("CompilerThre")).mapToDouble(Map.Entry::getValue).sum();
+        return byGroup.entrySet().stream().filter(e -> ThreadCpu.isCompiler(e.getKey())).mapToDouble(Map.Entry::getValue).sum();
     }
 
     static String fmtRatios(List<Double> ratios) {

@@ -42,6 +42,11 @@ public final class ThreadCpu {
         return ticks;
     }
 
+    /** HotSpot's JIT threads ("C1 CompilerThre", "C2 CompilerThre", as a group "CN CompilerThre"). */
+    public static boolean isCompiler(String group) {
+        return group.contains("CompilerThre");
+    }
+
     static String group(String comm) {
         return comm.replaceAll("[0-9]+", "N");
     }

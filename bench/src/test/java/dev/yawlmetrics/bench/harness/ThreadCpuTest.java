@@ -21,6 +21,16 @@ class ThreadCpuTest {
     }
 
     @Test
+    void theJitGroupIsRecognisedAndThisJvmHasCompiled() {
+        assertTrue(ThreadCpu.isCompiler("CN CompilerThre"));
+        assertFalse(ThreadCpu.isCompiler("ForkJoinPool-N-"));
+        // a test JVM has JIT-compiled JUnit and this class by now: its compiler threads have CPU
+        long jit = ThreadCpu.snapshot(ProcessHandle.current().pid()).entrySet().stream()
+                .filter(e -> ThreadCpu.isCompiler(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+        assertTrue(jit > 0, "no JIT CPU read from /proc");
+    }
+
+    @Test
     void deltaCountsNewGroupsFromZeroAndNeverGoesNegative() {
         Map<String, Long> d = ThreadCpu.delta(Map.of("a", 10L, "gone", 5L, "shrank", 9L), Map.of("a", 25L, "new", 3L, "shrank", 4L));
         assertEquals(Map.of("a", 15L, "new", 3L, "shrank", 0L), d);
