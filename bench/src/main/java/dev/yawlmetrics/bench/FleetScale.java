@@ -44,6 +44,8 @@ import java.util.TreeMap;
  */
 public final class FleetScale {
     static final String LATENCY = "yawl_heartbeat_latency_ms";
+    /** {instrumentation} = 0|1: whether the agent fork runs an instrumentation at all (ablations). */
+    static final String INSTRUMENTATION_ENABLED = "yawl_metrics_agent_instrumentation_enabled";
     static final String LATENESS = "yawl_heartbeat_renewal_lateness_ms";
     static final String TASKS = "yawl_heartbeat_executor_task_count_total";
     static final String QUEUE = "yawl_heartbeat_executor_queue_depth";
@@ -330,10 +332,7 @@ public final class FleetScale {
     }
 
     static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return ThreadCpu.ticks(Files.readString(Path.of("/proc/" + pid + "/stat")));
     }
 
     static long clockTicksPerSecond() {

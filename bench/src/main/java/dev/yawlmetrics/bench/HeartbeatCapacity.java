@@ -240,7 +240,7 @@ final class HeartbeatCapacity {
                         // since the plain fork has nothing like it.
                         Forks.awaitEndpoint(v.metricsUrl(port), f.host.process(), 60_000);
                         f.first = FleetScale.scrape(v.metricsUrl(port));
-                        f.heartbeatOff = f.first.value("yawl_metrics_agent_instrumentation_enabled", "instrumentation", "heartbeat") == 0;
+                        f.heartbeatOff = f.first.value(FleetScale.INSTRUMENTATION_ENABLED, "instrumentation", "heartbeat") == 0;
                     }
                     Thread.sleep(Math.max(0, s.settleS * 1000L - (System.nanoTime() - settleStart) / 1_000_000));
                     f.jitQuiet = s.jitCapS <= 0 || FleetScale.awaitQuietJit(f.pid, s.jitCapS);

@@ -28,10 +28,8 @@ public final class ThreadCpu {
             for (Path t : (Iterable<Path>) tasks::iterator) {
                 try {
                     String stat = Files.readString(t.resolve("stat"));
-                    int close = stat.lastIndexOf(')');
-                    String comm = stat.substring(stat.indexOf('(') + 1, close);
-                    String[] f = stat.substring(close + 2).split(" ");
-                    ticks.merge(group(comm), Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    ticks.merge(group(comm), ticks(stat), Long::sum);
                 } catch (IOException | RuntimeException gone) {
                     // the thread exited between the listing and the read
                 }
@@ -40,6 +38,15 @@ public final class ThreadCpu {
             return Map.of();
         }
         return ticks;
+    }
+
+    /**
+     * utime + stime of one /proc/.../stat line (a process's or a thread's): fields 14 and 15,
+     * counted after the parenthesised name, which may itself hold spaces and parentheses.
+     */
+    public static long ticks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     /** HotSpot's JIT threads ("C1 CompilerThre", "C2 CompilerThre", as a group "CN CompilerThre"). */

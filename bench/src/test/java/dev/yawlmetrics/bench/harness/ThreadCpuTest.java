@@ -21,6 +21,13 @@ class ThreadCpuTest {
     }
 
     @Test
+    void ticksAreUtimePlusStimeCountedAfterTheLastParenthesis() {
+        // a thread name with a space and a ")" in it; fields 14 (utime) = 7 and 15 (stime) = 5
+        String stat = "4242 (odd ) name) S 1 4242 4242 0 -1 4194624 100 0 0 0 7 5 0 0 20 0 1 0 99 0 0";
+        assertEquals(12, ThreadCpu.ticks(stat));
+    }
+
+    @Test
     void theJitGroupIsRecognisedAndThisJvmHasCompiled() {
         assertTrue(ThreadCpu.isCompiler("CN CompilerThre"));
         assertFalse(ThreadCpu.isCompiler("ForkJoinPool-N-"));
