@@ -52,6 +52,8 @@ public final class FleetScale {
     static final String ACTIVE = "yawl_heartbeat_executor_active_threads";
     static final String OUTCOMES = "yawl_heartbeat_renewal_success_total";
     static final String NODELAY = "-Dsun.net.httpserver.nodelay=true";
+    /** The engine-shaped registry client's request timeout (ms; the engine's own is 5 s). */
+    static final String ETCD_TIMEOUT_PROPERTY = "fixture.etcd.timeoutMs";
 
     /** What one fork measured over its window. */
     static final class Run {

@@ -135,7 +135,7 @@ final class HeartbeatCapacity {
     static Result run(Shape shape, Settings s, int populateThreads, List<String> failures) throws Exception {
         Result result = new Result(shape);
         result.offered = s.offered();
-        List<String> jvmArgs = FleetScale.hostJvmArgs(s.heap, shape.property, s.periodMs, populateThreads, true);
+        List<String> jvmArgs = hostJvmArgs(s, shape.property, populateThreads);
         for (int r = 0; r < s.rounds; r++) {
             boolean plainFirst = r % 2 == 0;
             result.plainFirst.add(plainFirst);
@@ -183,6 +183,32 @@ final class HeartbeatCapacity {
         return result;
     }
 
+    /**
+     * The renewals' request timeout: twice the longest SIGSTOP a capacity fork can sit through (the
+     * first fork of a round waits stopped while the second one starts, populates and settles).
+     * With the engine's 5 s, every renewal in flight when a fork was stopped timed out the moment it
+     * was resumed: failures the harness made, which no running engine sees, taken on every resume
+     * through the engine's, the HTTP client's and (in the agent fork) the agent's failure paths. Their
+     * deoptimisations and recompilations fell into the windows, and agent forks 8-14 % slower for
+     * their whole life were five times as frequent (docs/benchmarks.md, "Harness-made timeouts").
+     */
+    static long requestTimeoutMs(Settings s) {
+        return 2 * longestPauseMs(s);
+    }
+
+    /** The other fork's start (ready, endpoint, settling, JIT cap) or two of its windows, whichever is longer. */
+    static long longestPauseMs(Settings s) {
+        long start = PausedFork.READY_TIMEOUT_MS + PausedFork.ENDPOINT_TIMEOUT_MS + (s.settleS + (long) s.jitCapS) * 1000L;
+        long windows = 2 * (s.windowS * 1000L + (long) (PausedFork.RESUME_S * 1000));
+        return Math.max(start, windows);
+    }
+
+    static List<String> hostJvmArgs(Settings s, String executor, int populateThreads) {
+        List<String> args = new ArrayList<>(FleetScale.hostJvmArgs(s.heap, executor, s.periodMs, populateThreads, true));
+        args.add("-D" + FleetScale.ETCD_TIMEOUT_PROPERTY + "=" + requestTimeoutMs(s));
+        return List.copyOf(args);
+    }
+
     /** CPU µs per renewal of HotSpot's compiler threads ("C1 CompilerThre", "C2 CompilerThre"). */
     static double jitUs(Map<String, Double> byGroup) {
         return byGroup.entrySet().stream().filter(e -> ThreadCpu.isCompiler(e.getKey())).mapToDouble(Map.Entry::getValue).sum();
@@ -202,6 +228,8 @@ final class HeartbeatCapacity {
      */
     static final class PausedFork implements AutoCloseable {
         static final double RESUME_S = 1.5;
+        static final long READY_TIMEOUT_MS = 180_000;
+        static final long ENDPOINT_TIMEOUT_MS = 60_000;
         final Variant variant;
         final int port;
         final HostProcess host;
@@ -230,15 +258,17 @@ final class HeartbeatCapacity {
                 List<String> cmd = Forks.hostCommand(v, port, jvmArgs, "serve", Integer.toString(s.agents));
                 System.out.println("[fleet] " + v.title + ": " + String.join(" ", cmd));
                 PausedFork f = new PausedFork(v, port, new HostProcess(cmd));
+                // The pid names the fork's own files (e.g. -Xlog:...:file=x-%p.log via bench.host.jvmargs).
+                System.out.println("[fleet] capacity " + shape.property + " round " + (round + 1) + " " + v.title + ": pid " + f.pid);
                 try {
-                    f.host.await("READY", 180_000);
+                    f.host.await("READY", READY_TIMEOUT_MS);
                     long settleStart = System.nanoTime();
-                    if (v == Variant.YAWL) {
+                    if (v == Variant.YAWL && !Variant.emptyAgentInYawl()) {
                         // Before the settling, not after it: a first scrape loads and compiles the
                         // endpoint's and the exposition's code, and that JIT work (and any
                         // deoptimisation the new classes cause) must be over before the windows,
                         // since the plain fork has nothing like it.
-                        Forks.awaitEndpoint(v.metricsUrl(port), f.host.process(), 60_000);
+                        Forks.awaitEndpoint(v.metricsUrl(port), f.host.process(), ENDPOINT_TIMEOUT_MS);
                         f.first = FleetScale.scrape(v.metricsUrl(port));
                         f.heartbeatOff = f.first.value(FleetScale.INSTRUMENTATION_ENABLED, "instrumentation", "heartbeat") == 0;
                     }
@@ -369,7 +399,7 @@ final class HeartbeatCapacity {
                 "Host: `BenchHost serve %d` with only the heartbeat population, %,d agents on one `EtcdAgentRegistryClient`, period %d ms, "
                 + "so **%,.0f renewals/s offered**, far above what the executor completes: renewals run back to back and the rate "
                 + "the etcd stand-in receives is the executor's capacity (× the engine's 10 s period = the agents it can keep registered). "
-                + "Each round: two fresh JVMs, one without and one with `-javaagent` (JVM arguments of both: `%s`), started in alternating "
+                + "Each round: two fresh JVMs, one without and one with `-javaagent` (JVM arguments of both: `%s`; the renewals' request timeout is raised from the engine's 5 s so that a renewal in flight when its fork is stopped does not time out on resume, see docs/benchmarks.md), started in alternating "
                 + "order (round 1 plain first) and warmed up one at a time while the other is stopped (SIGSTOP): agents registered as in "
                 + "section 4b (`-Dbench.populate.direct=true`), then at least %d s settling (the first renewals fall due one period after "
                 + "registering)%s. Then %d windows of %d s per fork, alternating ABBA between the two warm forks, each fork resumed "
@@ -378,11 +408,16 @@ final class HeartbeatCapacity {
                 + "Why: with forks run one after the other, the two windows of a round were 30-60 s apart (each fork populates, settles and waits for its JIT first), and what else ran on the machine changed in between; "
                 + "interleaved windows put both variants under the same conditions within seconds.\n\n",
                 s.agents, s.agents, s.periodMs, s.offered(),
-                String.join(" ", FleetScale.hostJvmArgs(s.heap, "<single|pool>", s.periodMs, 2, true)), s.settleS,
+                String.join(" ", hostJvmArgs(s, "<single|pool>", 2)), s.settleS,
                 s.jitCapS > 0 ? String.format(Locale.ROOT, " and until the JIT is quiet (compiler threads ≤ %d clock ticks of CPU in %d s, at most %d s more:"
                         + " on a loaded machine JIT warm-up lasts tens of seconds and takes CPU from the executor, more in the agent fork,"
                         + " see docs/benchmarks.md; \"settled s\" below, * = cap reached)", FleetScale.JIT_QUIET_TICKS, FleetScale.JIT_QUIET_S, s.jitCapS) : "",
                 s.windows, s.windowS, PausedFork.RESUME_S));
+        if (Variant.emptyAgentInYawl()) {
+            sb.append("**Any-agent cost**: the agent fork runs `-javaagent:benchmarks.jar`, an agent whose premain does nothing"
+                    + " (`-Dbench.yawl.javaagent=empty`), instead of ours, so the ratio is what having any `-javaagent` costs the JVM;"
+                    + " \"agent\" below means that empty agent, and its renewals are counted at the etcd stand-in only.\n\n");
+        }
         if (Variant.emptyAgentInPlain()) {
             sb.append("**JVMTI baseline**: the plain fork runs with `-javaagent:benchmarks.jar`, an agent whose premain does nothing"
                     + " (`-Dbench.plain.javaagent=empty`), so both forks pay the JVM's cost of having an agent and the ratio is the"

@@ -154,4 +154,21 @@ class FleetScaleArithmeticTest {
         assertThrows(IllegalArgumentException.class,
                 () -> HeartbeatCapacity.Settings.from(new String[] {"--capacity-windows", "0"}, false));
     }
+
+    /** A renewal in flight when its fork is stopped must not time out on resume (harness-made failures). */
+    @Test
+    void capacityForksOutwaitTheirLongestPause() {
+        for (String[] args : List.of(new String[0], new String[] {"--capacity-jit-cap-s", "900", "--capacity-window-s", "400"})) {
+            HeartbeatCapacity.Settings s = HeartbeatCapacity.Settings.from(args, false);
+            long pause = HeartbeatCapacity.longestPauseMs(s);
+            // the engine's own 5 s is far shorter than what the first fork of a round waits stopped
+            assertTrue(pause > 5_000 + s.jitCapS * 1000L, "pause " + pause);
+            long timeout = HeartbeatCapacity.requestTimeoutMs(s);
+            assertTrue(timeout > pause, timeout + " <= " + pause);
+            List<String> jvm = HeartbeatCapacity.hostJvmArgs(s, "pool", 2);
+            assertTrue(jvm.contains("-Dfixture.etcd.timeoutMs=" + timeout), jvm.toString());
+        }
+        assertTrue(HeartbeatCapacity.longestPauseMs(HeartbeatCapacity.Settings.from(new String[] {"--capacity-window-s", "400"}, false))
+                >= 2 * 400_000, "two of the other fork's windows");
+    }
 }

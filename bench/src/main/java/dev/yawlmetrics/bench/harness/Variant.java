@@ -58,6 +58,12 @@ public enum Variant {
                 }
             }
             case YAWL -> {
+                // -Dbench.yawl.javaagent=empty: the agent fork runs the do-nothing agent instead of
+                // ours, so that a plain / empty comparison prices what any -javaagent costs the JVM.
+                if (emptyAgentInYawl()) {
+                    args.add("-javaagent:" + EmptyAgent.jar());
+                    break;
+                }
                 // -Dbench.yawl.args=httpclient.enabled=false,...: more agent arguments, for ablations
                 // (which instrumentation costs what) without another variant.
                 String more = System.getProperty("bench.yawl.args", "");
@@ -87,12 +93,21 @@ public enum Variant {
 
     /** True when {@code -Dbench.plain.javaagent=empty} is set; any other value is an error, not ignored. */
     public static boolean emptyAgentInPlain() {
-        String v = System.getProperty("bench.plain.javaagent", "");
+        return emptyAgent("bench.plain.javaagent");
+    }
+
+    /** True when {@code -Dbench.yawl.javaagent=empty} is set: the agent fork runs the empty agent, not ours. */
+    public static boolean emptyAgentInYawl() {
+        return emptyAgent("bench.yawl.javaagent");
+    }
+
+    private static boolean emptyAgent(String property) {
+        String v = System.getProperty(property, "");
         if (v.isBlank()) {
             return false;
         }
         if (!v.equals("empty")) {
-            throw new IllegalArgumentException("-Dbench.plain.javaagent=" + v + ": the only accepted value is 'empty'");
+            throw new IllegalArgumentException("-D" + property + "=" + v + ": the only accepted value is 'empty'");
         }
         return true;
     }
