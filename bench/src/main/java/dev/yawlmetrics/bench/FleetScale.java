@@ -101,6 +101,10 @@ public final class FleetScale {
         if (!Variant.YAWL.available()) {
             throw new IllegalStateException(Variant.YAWL.unavailableReason());
         }
+        if (attribution && Variant.emptyAgentInYawl()) {
+            // 4b attributes samples to our agent's code and reads its /metrics: an empty agent has neither.
+            throw new IllegalArgumentException("-Dbench.yawl.javaagent=empty is for the capacity comparison only: add --only capacity");
+        }
         List<String> failures = new ArrayList<>();
         // Capacity first: its short forks are the comparison the fleet step exists for.
         List<HeartbeatCapacity.Result> capacities = new ArrayList<>();

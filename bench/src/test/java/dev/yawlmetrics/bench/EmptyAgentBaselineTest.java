@@ -43,9 +43,21 @@ class EmptyAgentBaselineTest {
         List<String> args = Variant.YAWL.jvmArgs(1234);
         assertEquals(1, args.size(), args.toString());
         assertTrue(args.get(0).startsWith("-javaagent:") && !args.get(0).contains("yawl-metrics-agent"), args.get(0));
-        assertEquals(Variant.PLAIN.jvmArgs(0).size() + 1, args.size(), "the plain fork stays plain");
+        assertEquals(List.of(), Variant.PLAIN.jvmArgs(0), "the plain fork stays plain");
         System.setProperty("bench.yawl.javaagent", "ours");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Variant.YAWL.jvmArgs(1234));
         assertTrue(e.getMessage().contains("-Dbench.yawl.javaagent=ours"), e.getMessage());
+    }
+
+    /** The fleet step's 4b reads our agent's /metrics and attributes samples to its code: refused, not a hang. */
+    @Test
+    void theEmptyAgentIsRefusedOutsideTheCapacityComparison() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("fleet");
+        System.setProperty("bench.agent.jar", java.nio.file.Files.createFile(dir.resolve("agent.jar")).toString());
+        System.setProperty("bench.yawl.javaagent", "empty");
+        java.nio.file.Path out = dir.resolve("fleet.md");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FleetScale.main(new String[] {"--out", out.toString(), "--capacity-executors", ""}));
+        assertTrue(e.getMessage().contains("add --only capacity"), e.getMessage());
     }
 }
