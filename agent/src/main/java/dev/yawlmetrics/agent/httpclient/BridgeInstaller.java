@@ -52,7 +52,8 @@ final class BridgeInstaller {
     }
 
     static synchronized Class<?> install(Instrumentation inst, Function<java.net.http.HttpRequest, Object> onStart,
-                                         Consumer<Object> onHeaders, BiConsumer<Object, Object> onReturn) throws Exception {
+                                         Consumer<Object> onHeaders, BiConsumer<Object, Object> onReturn,
+                                         BiConsumer<Object, Object> onSendEnd) throws Exception {
         if (installed != null) {
             return installed;
         }
@@ -74,7 +75,9 @@ final class BridgeInstaller {
         } catch (ClassNotFoundException notYet) {
             bridge = lookup.defineClass(remap(classFile(HttpClientBridge.class)));
         }
+        requireCurrentShape(bridge);
         // Reflection is allowed: the package is open to the agent's module.
+        bridge.getField("onSendEnd").set(null, onSendEnd);
         bridge.getField("onStart").set(null, onStart);
         bridge.getField("onHeaders").set(null, onHeaders);
         bridge.getField("onReturn").set(null, onReturn);
@@ -90,6 +93,34 @@ final class BridgeInstaller {
             bridge.getField("onStart").set(null, null);
             bridge.getField("onHeaders").set(null, null);
             bridge.getField("onReturn").set(null, null);
+            bridge.getField("onSendEnd").set(null, null);
+        }
+    }
+
+    /**
+     * A bridge defined by an earlier agent version (attach, detach, attach a newer jar) may lack
+     * what this version's advice calls; woven code calling a missing method would throw inside
+     * the JDK's client, so such a bridge is refused and the instrumentation is not applied.
+     */
+    static void requireCurrentShape(Class<?> bridge) {
+        for (java.lang.reflect.Method m : HttpClientBridge.class.getDeclaredMethods()) {
+            if (!java.lang.reflect.Modifier.isPublic(m.getModifiers()) || !java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+                continue;
+            }
+            try {
+                bridge.getMethod(m.getName(), m.getParameterTypes());
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException(BRIDGE_NAME + " was defined in java.net.http by an earlier agent version"
+                        + " and has no " + m.getName() + "; the HTTP client instrumentation needs a JVM restart to use this version");
+            }
+        }
+        for (java.lang.reflect.Field f : HttpClientBridge.class.getFields()) {
+            try {
+                bridge.getField(f.getName());
+            } catch (NoSuchFieldException e) {
+                throw new IllegalStateException(BRIDGE_NAME + " was defined in java.net.http by an earlier agent version"
+                        + " and has no field " + f.getName() + "; the HTTP client instrumentation needs a JVM restart to use this version");
+            }
         }
     }
 

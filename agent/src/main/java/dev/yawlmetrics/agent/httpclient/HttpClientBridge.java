@@ -2,6 +2,7 @@ package dev.yawlmetrics.agent.httpclient;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -25,6 +26,8 @@ public final class HttpClientBridge implements HttpResponse.BodyHandler<Object> 
     public static volatile Consumer<Object> onHeaders;
     /** (token, the CompletableFuture returned to the caller, or the Throwable thrown instead). */
     public static volatile BiConsumer<Object, Object> onReturn;
+    /** (token, the HttpResponse send returned, or the Throwable it threw): a synchronous send ended. */
+    public static volatile BiConsumer<Object, Object> onSendEnd;
 
     private final HttpResponse.BodyHandler<Object> delegate;
     private final Object token;
@@ -43,6 +46,22 @@ public final class HttpClientBridge implements HttpResponse.BodyHandler<Object> 
         }
     }
 
+    /**
+     * Entry of the private funnel. {@code send} calls it with no executor, and {@code send} is
+     * woven itself (tracked from its own entry to its own return, on the caller's thread), so
+     * such a call is not tracked twice; the public {@code sendAsync} always passes an executor.
+     */
+    public static Object startAsync(HttpRequest request, Executor exchangeExecutor) {
+        return exchangeExecutor == null ? null : start(request);
+    }
+
+    /** Exit of {@code send}: the caller has its response, or the exception send throws. */
+    public static void endSend(Object token, Object responseOrThrowable) {
+        if (token != null) {
+            hand(onSendEnd, token, responseOrThrowable);
+        }
+    }
+
     /** The handler the JDK should use: the caller's own when untracked (or null, to keep the JDK's NPE). */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static HttpResponse.BodyHandler wrap(HttpResponse.BodyHandler handler, Object token) {
@@ -52,14 +71,17 @@ public final class HttpClientBridge implements HttpResponse.BodyHandler<Object> 
         return new HttpClientBridge((HttpResponse.BodyHandler<Object>) handler, token);
     }
 
+    /** Exit of the funnel: the future returned to the caller, or the exception thrown instead. */
     public static void end(Object token, Object futureOrThrowable) {
-        if (token == null) {
-            return;
+        if (token != null) {
+            hand(onReturn, token, futureOrThrowable);
         }
+    }
+
+    private static void hand(BiConsumer<Object, Object> callback, Object token, Object value) {
         try {
-            BiConsumer<Object, Object> f = onReturn;
-            if (f != null) {
-                f.accept(token, futureOrThrowable);
+            if (callback != null) {
+                callback.accept(token, value);
             }
         } catch (Throwable ignored) {
             // never reaches the caller

@@ -29,10 +29,14 @@ import static dev.yawlmetrics.agent.instrumentation.MethodAdvice.Arg.outcome;
 
 /**
  * The JDK's own HTTP client ({@code java.net.http}), which every outbound call of the engine
- * uses. Target: {@code jdk.internal.net.http.HttpClientImpl}'s private
+ * uses. Targets in {@code jdk.internal.net.http.HttpClientImpl} (same shapes on Java 17 and 25;
+ * the public facade delegates to it): the private
  * {@code sendAsync(HttpRequest, BodyHandler, PushPromiseHandler, Executor)}, the single funnel
- * behind {@code send} and both public {@code sendAsync} (same shape on Java 17 and 25; the
- * public facade delegates to it). The class is loaded by the platform class loader (module
+ * behind {@code send} and both public {@code sendAsync}, for asynchronous requests; and the
+ * public {@code send(HttpRequest, BodyHandler)} for synchronous ones (the engine's etcd calls,
+ * every heartbeat renewal). A synchronous send is recorded when it returns, on the caller's
+ * thread: observing the future it waits on instead put a stage on that future which the client's
+ * thread and the woken caller both ran to completion, on every renewal. The class is loaded by the platform class loader (module
  * {@code java.net.http}), which cannot see the agent's classes, so the advice talks to
  * {@link HttpClientBridge}, defined inside {@code java.net.http} by {@link BridgeInstaller}.
  */
@@ -65,7 +69,8 @@ public final class HttpClientInstrumentation implements InstrumentationModule {
             return;
         }
         BridgeInstaller.install(context.instrumentation(),
-                HttpClientRecorder::start, HttpClientRecorder::headers, HttpClientRecorder::returned);
+                HttpClientRecorder::start, HttpClientRecorder::headers, HttpClientRecorder::returned,
+                HttpClientRecorder::sendEnded);
         MetricsAgentLog.debug("httpclient: bridge " + BridgeInstaller.BRIDGE_NAME + " defined in module java.net.http");
     }
 
@@ -76,6 +81,9 @@ public final class HttpClientInstrumentation implements InstrumentationModule {
     }
 
     static final class HttpClientImplType implements TypeInstrumentation {
+        static final Predicate<Member> SEND = named("send")
+                .and(takesArguments(HttpRequest.class, HttpResponse.BodyHandler.class))
+                .and(returns(HttpResponse.class));
         static final Predicate<Member> FUNNEL = isPrivate()
                 .and(named("sendAsync"))
                 .and(takesArguments(HttpRequest.class, HttpResponse.BodyHandler.class,
@@ -95,20 +103,28 @@ public final class HttpClientInstrumentation implements InstrumentationModule {
 
         @Override
         public String checkShape(ClassShape type) {
-            return type.missing(ClassShape.method(
-                    "private CompletableFuture sendAsync(HttpRequest, BodyHandler, PushPromiseHandler, Executor)", FUNNEL));
+            return type.missing(
+                    ClassShape.method("private CompletableFuture sendAsync(HttpRequest, BodyHandler, PushPromiseHandler, Executor)", FUNNEL),
+                    ClassShape.method("HttpResponse send(HttpRequest, BodyHandler)", SEND));
         }
 
         /**
          * Inlined into HttpClientImpl, calling the bridge inside java.net.http: a token per request,
-         * the body handler wrapped (to see the response headers), and the returned future (or the
-         * exception, rethrown unchanged) handed to the bridge. Never changes the result.
+         * the body handler wrapped (to see the response headers), and at exit the response (send)
+         * or the returned future (sendAsync), or the exception, rethrown unchanged, handed to the
+         * bridge. Never changes the result. send reaches the funnel with no executor, and the
+         * funnel leaves such calls to send's own advice.
          */
         @Override
         public void transform(Weaving weaving) {
             String bridge = BridgeInstaller.BRIDGE_NAME.replace('.', '/');
-            weaving.advise(FUNNEL, MethodAdvice.builder()
+            weaving.advise(SEND, MethodAdvice.builder()
                     .enterValue(Hook.of(HttpClientBridge.class, "start").on(bridge), argument(0))
+                    .enterReplacingArgument(1, Hook.of(HttpClientBridge.class, "wrap").on(bridge), argument(1), enterValue())
+                    .exit(Hook.of(HttpClientBridge.class, "endSend").on(bridge), enterValue(), outcome())
+                    .onThrowable().build());
+            weaving.advise(FUNNEL, MethodAdvice.builder()
+                    .enterValue(Hook.of(HttpClientBridge.class, "startAsync").on(bridge), argument(0), argument(3))
                     .enterReplacingArgument(1, Hook.of(HttpClientBridge.class, "wrap").on(bridge), argument(1), enterValue())
                     .exit(Hook.of(HttpClientBridge.class, "end").on(bridge), enterValue(), outcome())
                     .onThrowable().build());

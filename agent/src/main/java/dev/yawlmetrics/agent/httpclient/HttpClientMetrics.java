@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * The java.net.http client meters; plain Java, unit-testable without an agent.
  *
  * <p>A request is <em>active</em> from the moment the client accepts it ({@code send} or
- * {@code sendAsync} entered) until the future handed to the caller completes: normally,
- * exceptionally, or by cancellation. It is <em>pending</em> while active and the final response's
+ * {@code sendAsync} entered) until the caller has its outcome: {@code send} returns or throws, or
+ * the future {@code sendAsync} handed to the caller completes (normally, exceptionally, or by
+ * cancellation). It is <em>pending</em> while active and the final response's
  * status line and headers have not arrived yet (queued for a connection, connecting, TLS,
  * sending, waiting for the server, following redirects); after that it is only reading the body.
  */
@@ -58,8 +59,8 @@ public final class HttpClientMetrics {
             hostLabels[h] = h < this.hosts.size() ? this.hosts.get(h) : OTHER_HOST;
         }
         this.latency = LeanHistogram.register(registry, MetricNames.HTTP_REQUEST_LATENCY,
-                "java.net.http requests: from send/sendAsync until the caller's future completes"
-                        + " (response and body handled, failed or cancelled), ms",
+                "java.net.http requests: from send/sendAsync until the caller has the outcome (send returns or throws,"
+                        + " sendAsync's future completes: response and body handled, failed or cancelled), ms",
                 Buckets.LATENCY_MS, this.hosts.isEmpty() ? null : "host", hostLabels);
         for (int h = 0; h < hostSlots; h++) {
             // Timeout counters exist at 0 from the start (a bounded 2 per host slot), so
@@ -68,7 +69,7 @@ public final class HttpClientMetrics {
             timeoutCounter(h, TIMEOUT_REQUEST);
         }
         Gauge.builder(MetricNames.HTTP_CONNECTIONS_ACTIVE, active, AtomicLong::get)
-                .description("java.net.http requests in flight: accepted by the client, caller's future not yet complete")
+                .description("java.net.http requests in flight: accepted by the client, outcome not yet handed to the caller")
                 .register(registry);
         Gauge.builder(MetricNames.HTTP_CONNECTIONS_PENDING, pending, AtomicLong::get)
                 .description("java.net.http requests in flight whose final response headers have not arrived yet")
@@ -114,7 +115,7 @@ public final class HttpClientMetrics {
     }
 
     /**
-     * The caller's future completed (or send/sendAsync threw). Idempotent: only the first call
+     * send returned or threw, or sendAsync's future completed (or sendAsync threw). Idempotent: only the first call
      * per request counts.
      */
     public void finished(Request r, Object response, Throwable error, long nowNanos) {

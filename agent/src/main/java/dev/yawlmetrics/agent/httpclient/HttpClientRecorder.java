@@ -9,9 +9,9 @@ import java.net.http.HttpRequest;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The agent side of {@link HttpClientBridge}: its three callbacks. They run on the caller's
- * thread (start, return) and on the client's threads (headers, completion); each catches
- * everything.
+ * The agent side of {@link HttpClientBridge}: its four callbacks. They run on the caller's
+ * thread (start, return, the end of a synchronous send) and on the client's threads (headers,
+ * completion of an asynchronous one); each catches everything.
  */
 final class HttpClientRecorder {
     private HttpClientRecorder() {}
@@ -43,7 +43,7 @@ final class HttpClientRecorder {
         }
     }
 
-    /** send/sendAsync returned a future (counted when it completes) or threw (counted now). */
+    /** sendAsync returned a future (counted when it completes) or threw (counted now). */
     static void returned(Object token, Object futureOrThrowable) {
         try {
             if (!(token instanceof HttpClientMetrics.Request)) {
@@ -65,6 +65,15 @@ final class HttpClientRecorder {
             }
         } catch (Throwable t) {
             MetricsAgentHealth.recordingError(InstrumentationName.HTTPCLIENT, t);
+        }
+    }
+
+    /** A synchronous send returned or threw: recorded on the caller's thread, no stage on any future. */
+    static void sendEnded(Object token, Object responseOrThrowable) {
+        if (token instanceof HttpClientMetrics.Request) {
+            complete((HttpClientMetrics.Request) token,
+                    responseOrThrowable instanceof Throwable ? null : responseOrThrowable,
+                    responseOrThrowable instanceof Throwable ? (Throwable) responseOrThrowable : null);
         }
     }
 

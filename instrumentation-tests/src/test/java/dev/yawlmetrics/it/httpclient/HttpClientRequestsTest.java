@@ -28,6 +28,11 @@ class HttpClientRequestsTest {
     void everyOutcomeIsCountedAndNothingStaysInFlight() throws Exception {
         try (AgentJvm jvm = AgentJvm.builder(HttpClientHost.class).start().awaitReady()) {
             assertEquals("200=3", jvm.command("send sync platform fast 3"));
+            // A synchronous send is recorded by its own exit, on the caller's thread, before it returns.
+            Scrape sync = jvm.scrape();
+            assertEquals(3.0, sync.sum(SENT), sync.text());
+            assertEquals(3.0, sync.value("yawl_http_client_request_latency_ms_count"), sync.text());
+            assertEquals(0.0, sync.value("yawl_http_client_connections_active"), sync.text());
             assertEquals("200=2", jvm.command("send async virtual fast 2"));
             assertEquals("500=2", jvm.command("send sync virtual error 2"));
             assertEquals("500=1", jvm.command("send async platform error 1"));
@@ -38,7 +43,7 @@ class HttpClientRequestsTest {
             assertEquals("HttpConnectTimeoutException=1", jvm.command("send sync platform blackhole 1"));
             assertEquals("status=200", jvm.command("post"));
 
-            // A caller may see its answer a moment before the agent's callback has counted it.
+            // An asynchronous caller may see its answer a moment before the agent's callback has counted it.
             Scrape s = jvm.scrapeUntil("16 requests counted, none in flight", TEN_S,
                     x -> x.sum(SENT) == 16.0 && x.value("yawl_http_client_request_latency_ms_count") == 16.0
                             && x.value("yawl_http_client_connections_active") == 0.0
