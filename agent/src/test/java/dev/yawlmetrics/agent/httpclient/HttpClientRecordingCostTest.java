@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What the agent adds to one request, measured in process: the calls the inlined advice makes
- * (bridge start, handler wrap, end with whenComplete on the caller's future), the wrapped
+ * on sendAsync's path (bridge start, handler wrap, end with a handle stage on the caller's future), the wrapped
  * handler's headers callback and the recording on completion, against the same loop without
  * them. Prints medians; asserts nothing about speed.
  * Run: {@code mvn -B -q verify -pl build-tools,agent -Dtest=HttpClientRecordingCostTest -Dyawl.cost=true -Dsurefire.failIfNoSpecifiedTests=false}.

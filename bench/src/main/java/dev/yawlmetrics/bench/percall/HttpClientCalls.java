@@ -27,8 +27,8 @@ import java.util.concurrent.Executors;
 
 /**
  * The JDK's {@code java.net.http.HttpClient}, instrumented by the agent at
- * {@code HttpClientImpl}'s private {@code sendAsync} funnel (behind {@code send} and both public
- * {@code sendAsync}); the client is built like the engine's (HTTP/1.1, virtual-thread executor,
+ * {@code HttpClientImpl}'s public {@code send} and its private {@code sendAsync} funnel (behind
+ * both public {@code sendAsync}); the client is built like the engine's (HTTP/1.1, virtual-thread executor,
  * as {@code VirtualThreadYawlA2AServer} does; see yawl-targets.md).
  * <ul>
  *   <li>{@link #sendLoopback}: the real thing and the primary figure: one synchronous GET
@@ -37,7 +37,8 @@ import java.util.concurrent.Executors;
  *       quiet and its average moves by tens of µs between forks (ms under load), so the agent's
  *       fraction of a µs is far below what with/without forks of it can resolve: read its added
  *       time against its noise (Overhead's noise table).</li>
- *   <li>{@link #bridgeAndRecorderOnly}: isolates what the agent adds to one successful request.
+ *   <li>{@link #bridgeAndRecorderOnly} (asynchronous, {@code sendAsync}) and
+ *       {@link #bridgeAndRecorderOnlySync} ({@code send}, the engine's path): isolate what the agent adds to one successful request.
  *       The calls the inlined advice and the JDK make into the agent's bridge, in the order a
  *       request makes them, on the bridge the agent installed in this JVM (its recorder, its
  *       shaded registry); no I/O, so the added time is resolvable.</li>
@@ -121,12 +122,14 @@ public class HttpClientCalls extends InstrumentedCall {
         static final MethodHandle START;
         static final MethodHandle WRAP;
         static final MethodHandle END;
+        static final MethodHandle END_SEND;
         static final boolean PRESENT;
 
         static {
             MethodHandle start = null;
             MethodHandle wrap = null;
             MethodHandle end = null;
+            MethodHandle endSend = null;
             try {
                 Class<?> bridge = Class.forName(NAME, true, HttpClient.class.getClassLoader());
                 MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -134,6 +137,7 @@ public class HttpClientCalls extends InstrumentedCall {
                 wrap = lookup.findStatic(bridge, "wrap", MethodType.methodType(HttpResponse.BodyHandler.class,
                         HttpResponse.BodyHandler.class, Object.class));
                 end = lookup.findStatic(bridge, "end", MethodType.methodType(void.class, Object.class, Object.class));
+                endSend = lookup.findStatic(bridge, "endSend", MethodType.methodType(void.class, Object.class, Object.class));
             } catch (ClassNotFoundException plainFork) {
                 // no agent: the benchmark runs the same work without the bridge calls
             } catch (ReflectiveOperationException e) {
@@ -142,6 +146,7 @@ public class HttpClientCalls extends InstrumentedCall {
             START = start;
             WRAP = wrap;
             END = end;
+            END_SEND = endSend;
             PRESENT = start != null;
         }
     }
@@ -207,7 +212,7 @@ public class HttpClientCalls extends InstrumentedCall {
     @Override
     protected String recordedSeries(String method) {
         return switch (method) {
-            case "bridgeAndRecorderOnly", "sendLoopback" -> "yawl_http_client_requests_sent_total{method=\"GET\",status_class=\"2xx\"}";
+            case "bridgeAndRecorderOnly", "bridgeAndRecorderOnlySync", "sendLoopback" -> "yawl_http_client_requests_sent_total{method=\"GET\",status_class=\"2xx\"}";
             case "sendAsyncShutDownClient" -> "yawl_http_client_requests_sent_total{method=\"GET\",status_class=\"none\"}";
             default -> throw new IllegalArgumentException(method);
         };
@@ -234,6 +239,28 @@ public class HttpClientCalls extends InstrumentedCall {
         HttpResponse.BodySubscriber<String> sub = handler.apply(null);
         cf.complete(n.response);
         return sub == n.subscriber ? cf.join() : null;
+    }
+
+    /**
+     * The same for a synchronous {@code send}, the engine's path (every etcd call, so every
+     * heartbeat renewal): start and wrap at send's entry, the headers callback, and send's exit
+     * with the response, recorded right there on the caller's thread; no stage on any future.
+     * The plain fork applies the handler and returns the response.
+     */
+    @Benchmark
+    @SuppressWarnings("unchecked")
+    public Object bridgeAndRecorderOnlySync(NoIo n) throws Throwable {
+        HttpResponse.BodyHandler<String> handler = n.handler;
+        Object token = null;
+        if (Bridge.PRESENT) {
+            token = (Object) Bridge.START.invokeExact(n.request);
+            handler = (HttpResponse.BodyHandler<String>) Bridge.WRAP.invokeExact((HttpResponse.BodyHandler) n.handler, token);
+        }
+        HttpResponse.BodySubscriber<String> sub = handler.apply(null);
+        if (Bridge.PRESENT) {
+            Bridge.END_SEND.invokeExact(token, (Object) n.response);
+        }
+        return sub == n.subscriber ? n.response : null;
     }
 
     @Benchmark
