@@ -75,14 +75,20 @@ final class BridgeInstaller {
         } catch (ClassNotFoundException notYet) {
             bridge = lookup.defineClass(remap(classFile(HttpClientBridge.class)));
         }
+        connect(bridge, onStart, onHeaders, onReturn, onSendEnd);
+        installed = bridge;
+        return bridge;
+    }
+
+    /** Checks the bridge's shape first, so a bridge this version cannot use gets no callback at all. */
+    static void connect(Class<?> bridge, Function<java.net.http.HttpRequest, Object> onStart, Consumer<Object> onHeaders,
+                        BiConsumer<Object, Object> onReturn, BiConsumer<Object, Object> onSendEnd) throws ReflectiveOperationException {
         requireCurrentShape(bridge);
         // Reflection is allowed: the package is open to the agent's module.
         bridge.getField("onSendEnd").set(null, onSendEnd);
         bridge.getField("onStart").set(null, onStart);
         bridge.getField("onHeaders").set(null, onHeaders);
         bridge.getField("onReturn").set(null, onReturn);
-        installed = bridge;
-        return bridge;
     }
 
     /** Clears the callbacks (the bridge then tracks nothing); the next install sets them again. */
@@ -104,24 +110,26 @@ final class BridgeInstaller {
      */
     static void requireCurrentShape(Class<?> bridge) {
         for (java.lang.reflect.Method m : HttpClientBridge.class.getDeclaredMethods()) {
-            if (!java.lang.reflect.Modifier.isPublic(m.getModifiers()) || !java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
-                continue;
-            }
-            try {
-                bridge.getMethod(m.getName(), m.getParameterTypes());
-            } catch (NoSuchMethodException e) {
-                throw new IllegalStateException(BRIDGE_NAME + " was defined in java.net.http by an earlier agent version"
-                        + " and has no " + m.getName() + "; the HTTP client instrumentation needs a JVM restart to use this version");
+            if (java.lang.reflect.Modifier.isPublic(m.getModifiers()) && java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+                try {
+                    bridge.getMethod(m.getName(), m.getParameterTypes());
+                } catch (NoSuchMethodException e) {
+                    throw olderBridge("method " + m.getName());
+                }
             }
         }
         for (java.lang.reflect.Field f : HttpClientBridge.class.getFields()) {
             try {
                 bridge.getField(f.getName());
             } catch (NoSuchFieldException e) {
-                throw new IllegalStateException(BRIDGE_NAME + " was defined in java.net.http by an earlier agent version"
-                        + " and has no field " + f.getName() + "; the HTTP client instrumentation needs a JVM restart to use this version");
+                throw olderBridge("field " + f.getName());
             }
         }
+    }
+
+    private static IllegalStateException olderBridge(String missing) {
+        return new IllegalStateException(BRIDGE_NAME + " was defined in java.net.http by an earlier agent version and has no "
+                + missing + "; the HTTP client instrumentation needs a JVM restart to use this version");
     }
 
     /** Rewrites every reference to {@link HttpClientBridge} into one to {@link #BRIDGE_NAME}. */

@@ -4,8 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,11 +29,15 @@ class BridgeInstallerTest {
         assertFalse(withoutSelf.contains("dev/yawlmetrics"), "the bridge references an agent class");
     }
 
-    /** What an earlier agent version defined in java.net.http: the asynchronous path only. */
+    /**
+     * What an earlier agent version might have left in java.net.http: every callback field this
+     * version sets, but not the methods its advice calls for a synchronous send.
+     */
     public static final class EarlierBridge {
         public static volatile java.util.function.Function<java.net.http.HttpRequest, Object> onStart;
         public static volatile java.util.function.Consumer<Object> onHeaders;
         public static volatile java.util.function.BiConsumer<Object, Object> onReturn;
+        public static volatile java.util.function.BiConsumer<Object, Object> onSendEnd;
 
         public static Object start(java.net.http.HttpRequest request) { return null; }
 
@@ -42,13 +47,29 @@ class BridgeInstallerTest {
         public static void end(Object token, Object futureOrThrowable) {}
     }
 
-    /** Advice that calls a method the defined bridge lacks would throw inside the JDK's client: refused up front. */
+    /**
+     * Advice that calls a method the defined bridge lacks would throw inside the JDK's client: such
+     * a bridge is refused before it gets any callback (connecting it would otherwise succeed, its
+     * fields being all there).
+     */
     @Test
-    void aBridgeOfAnEarlierAgentVersionIsRefusedNotCalled() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> BridgeInstaller.requireCurrentShape(EarlierBridge.class));
+    void aBridgeOfAnEarlierAgentVersionIsRefusedBeforeItIsConnected() throws Exception {
+        java.util.function.Function<java.net.http.HttpRequest, Object> start = r -> null;
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> BridgeInstaller.connect(EarlierBridge.class, start, t -> { }, (t, v) -> { }, (t, v) -> { }));
         assertTrue(e.getMessage().contains("earlier agent version") && e.getMessage().contains("JVM restart"), e.getMessage());
-        assertTrue(e.getMessage().contains("startAsync") || e.getMessage().contains("endSend") || e.getMessage().contains("onSendEnd"),
-                e.getMessage());
-        assertDoesNotThrow(() -> BridgeInstaller.requireCurrentShape(HttpClientBridge.class));
+        assertTrue(e.getMessage().contains("startAsync") || e.getMessage().contains("endSend"), e.getMessage());
+        assertNull(EarlierBridge.onStart, "the refused bridge got a callback");
+        assertNull(EarlierBridge.onSendEnd, "the refused bridge got a callback");
+
+        try {
+            BridgeInstaller.connect(HttpClientBridge.class, start, t -> { }, (t, v) -> { }, (t, v) -> { });
+            assertSame(start, HttpClientBridge.onStart);
+        } finally {
+            HttpClientBridge.onStart = null;
+            HttpClientBridge.onHeaders = null;
+            HttpClientBridge.onReturn = null;
+            HttpClientBridge.onSendEnd = null;
+        }
     }
 }
