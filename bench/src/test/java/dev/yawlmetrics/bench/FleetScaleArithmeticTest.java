@@ -4,6 +4,7 @@ import dev.yawlmetrics.bench.harness.JfrAttribution;
 import dev.yawlmetrics.testsupport.Scrape;
 import org.junit.jupiter.api.Test;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -110,26 +111,39 @@ class FleetScaleArithmeticTest {
     }
 
     @Test
-    void capacityVerdictIsTheMedianRatioAgainstTheTargetAndOnlyMissedWhenEveryRoundAgrees() {
-        // agent slower in every round, median ratio 0.95: resolved and missed
+    void capacityVerdictIsMetOrMissedOnlyWhenTheMedianRatiosIntervalLiesOnOneSideOfTheTarget() {
+        // every round below the target, median ratio 0.95: 5 rounds give [min, max] at 93.8 %: missed
         HeartbeatCapacity.Result slower = capacity(List.of(1000.0, 1000.0, 1000.0, 1000.0, 1000.0),
-                List.of(950.0, 940.0, 960.0, 990.0, 900.0), 25000);
+                List.of(950.0, 940.0, 960.0, 980.0, 900.0), 25000);
         assertEquals(0.95, slower.medianRatio(), 1e-9);
         assertTrue(slower.resolved());
         assertEquals("**missed**", HeartbeatCapacity.verdict(slower));
         assertTrue(HeartbeatCapacity.noise(slower).startsWith("resolved: the agent fork was slower in all 5 rounds (by chance alone: 6.3 %)"),
                 HeartbeatCapacity.noise(slower));
-        // same median, but one round the other way: within noise, no verdict
+        assertTrue(HeartbeatCapacity.report(List.of(slower), HeartbeatCapacity.Settings.from(new String[0], false), false).contains(
+                "- interval of the median ratio (distribution-free: the sign test inverted over the rounds' order statistics): "
+                        + "[0.900–0.980] (coverage 93.8 %)"), HeartbeatCapacity.report(List.of(slower), HeartbeatCapacity.Settings.from(new String[0], false), false));
+        // same median, one round above the target: the interval spans it, so no verdict
         HeartbeatCapacity.Result mixed = capacity(List.of(1000.0, 1000.0, 1000.0, 1000.0, 1000.0),
                 List.of(950.0, 940.0, 960.0, 1010.0, 900.0), 25000);
         assertFalse(mixed.resolved());
         assertEquals("within noise", HeartbeatCapacity.verdict(mixed));
-        assertTrue(HeartbeatCapacity.summaryLine(mixed, false).endsWith("over 5 round(s): within noise; target ≥ 0.99: within noise"),
+        assertTrue(HeartbeatCapacity.summaryLine(mixed, false).endsWith(
+                "over 5 round(s), median's interval [0.900–1.010] (coverage 93.8 %): within noise; target ≥ 0.99: within noise"),
                 HeartbeatCapacity.summaryLine(mixed, false));
-        // at or above 0.99: met; said so when the rounds disagree on the sign
-        HeartbeatCapacity.Result close = capacity(List.of(1000.0, 1000.0, 1000.0), List.of(995.0, 990.0, 1020.0), 25000);
+        // 9 rounds: the interval drops the lowest and highest round (x(2)..x(8), 96.1 %), so one
+        // slow round no longer decides; every other round below the target: missed although
+        // the sign test, which needs every round, does not resolve it
+        HeartbeatCapacity.Result nine = capacity(Collections.nCopies(9, 1000.0),
+                List.of(950.0, 960.0, 970.0, 940.0, 975.0, 965.0, 955.0, 985.0, 1050.0), 25000);
+        assertFalse(nine.resolved());
+        assertEquals(0.940 + 0.010, nine.ratioInterval().lo(), 1e-9);
+        assertEquals(0.985, nine.ratioInterval().hi(), 1e-9);
+        assertEquals("**missed**", HeartbeatCapacity.verdict(nine));
+        // at or above 0.99 by the median, the interval reaching below: met by the median only
+        HeartbeatCapacity.Result close = capacity(List.of(1000.0, 1000.0, 1000.0), List.of(995.0, 980.0, 1020.0), 25000);
         assertEquals(0.995, close.medianRatio(), 1e-9);
-        assertEquals("met by the median (difference within noise)", HeartbeatCapacity.verdict(close));
+        assertEquals("met by the median (within noise: the interval spans the target)", HeartbeatCapacity.verdict(close));
         assertEquals("met", HeartbeatCapacity.verdict(capacity(List.of(1000.0, 1000.0, 1000.0), List.of(995.0, 999.0, 998.0), 25000)));
         // one round cannot be resolved; an executor that kept up measured no capacity
         assertEquals("not resolvable with 1 round", HeartbeatCapacity.verdict(capacity(List.of(1000.0), List.of(900.0), 25000)));

@@ -31,6 +31,24 @@ class HarnessArithmeticTest {
     }
 
     @Test
+    void medianIntervalIsTheNarrowestOrderStatisticPairWithTheAskedCoverage() {
+        List<Double> nine = List.of(9.0, 1.0, 8.0, 2.0, 7.0, 3.0, 6.0, 4.0, 5.0);
+        // 9 values: [x(2), x(8)] holds the median with 1 - 2 (1 + 9) / 512 = 96.1 %; [x(3), x(7)] only 82.0 %
+        Stats.Interval i = new Stats(nine).medianInterval(0.95);
+        assertEquals(2.0, i.lo());
+        assertEquals(8.0, i.hi());
+        assertEquals(1 - 2 * 10.0 / 512, i.coverage(), 1e-12);
+        assertEquals(new Stats.Interval(3.0, 7.0, 1 - 2 * 46.0 / 512), new Stats(nine).medianInterval(0.80));
+        // 18 values: [x(5), x(14)], 1 - 2 (1 + 18 + 153 + 816 + 3060) / 2^18 = 96.9 %
+        List<Double> eighteen = java.util.stream.IntStream.rangeClosed(1, 18).mapToObj(v -> (double) v).toList();
+        assertEquals(new Stats.Interval(5.0, 14.0, 1 - 2 * 4048.0 / 262144), new Stats(eighteen).medianInterval(0.95));
+        // too few values for 95 %: [min, max] and the coverage it really has (5 values: 93.75 %)
+        assertEquals(new Stats.Interval(1.0, 5.0, 0.9375), new Stats(List.of(3.0, 5.0, 1.0, 4.0, 2.0)).medianInterval(0.95));
+        assertEquals(0.0, new Stats(List.of(1.0)).medianInterval(0.95).coverage());
+        assertEquals("[0.900–1.100] (coverage 93.8 %)", new Stats.Interval(0.9, 1.1, 0.9375).describe("%.3f"));
+    }
+
+    @Test
     void timeVerboseOutputIsParsedInSecondsAndKilobytes() {
         String out = """
                 \tCommand being timed: "java -cp x Y"
