@@ -547,7 +547,7 @@ final class HeartbeatCapacity {
         return String.format(Locale.ROOT, "capacity %-6s plain %,.0f/s, agent %,.0f/s, agent/plain %s over %d round(s)%s: %s%s",
                 c.shape.property, new Stats(c.plain).median(), new Stats(c.agent).median(), new Stats(ratios).summary("%.3f"),
                 ratios.size(), ratios.size() < 2 ? "" : ", median's interval " + c.ratioInterval().describe("%.3f"),
-                ratios.size() < 2 ? "not resolvable" : c.resolved() ? "resolved" : "within noise",
+                ratios.size() < 2 ? "not resolvable" : c.resolved() ? "difference resolved" : "difference within noise",
                 smoke ? " (SMOKE: a few seconds on a shared machine cannot resolve capacity; not a figure)"
                         : "; target ≥ " + Stats.fmt("%.2f", TARGET) + ": " + verdict(c).replace("*", ""));
     }

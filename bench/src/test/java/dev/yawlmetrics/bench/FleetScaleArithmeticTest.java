@@ -129,7 +129,7 @@ class FleetScaleArithmeticTest {
         assertFalse(mixed.resolved());
         assertEquals("within noise", HeartbeatCapacity.verdict(mixed));
         assertTrue(HeartbeatCapacity.summaryLine(mixed, false).endsWith(
-                "over 5 round(s), median's interval [0.900–1.010] (coverage 93.8 %): within noise; target ≥ 0.99: within noise"),
+                "over 5 round(s), median's interval [0.900–1.010] (coverage 93.8 %): difference within noise; target ≥ 0.99: within noise"),
                 HeartbeatCapacity.summaryLine(mixed, false));
         // 9 rounds: the interval drops the lowest and highest round (x(2)..x(8), 96.1 %), so one
         // slow round no longer decides; every other round below the target: missed although
@@ -140,6 +140,9 @@ class FleetScaleArithmeticTest {
         assertEquals(0.940 + 0.010, nine.ratioInterval().lo(), 1e-9);
         assertEquals(0.985, nine.ratioInterval().hi(), 1e-9);
         assertEquals("**missed**", HeartbeatCapacity.verdict(nine));
+        // the sign test (the difference) and the interval (the target) disagree here; the line says which is which
+        assertTrue(HeartbeatCapacity.summaryLine(nine, false).endsWith(": difference within noise; target ≥ 0.99: missed"),
+                HeartbeatCapacity.summaryLine(nine, false));
         // at or above 0.99 by the median, the interval reaching below: met by the median only
         HeartbeatCapacity.Result close = capacity(List.of(1000.0, 1000.0, 1000.0), List.of(995.0, 980.0, 1020.0), 25000);
         assertEquals(0.995, close.medianRatio(), 1e-9);
