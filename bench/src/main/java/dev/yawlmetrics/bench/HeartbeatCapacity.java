@@ -272,7 +272,7 @@ final class HeartbeatCapacity {
                 try {
                     f.host.await("READY", READY_TIMEOUT_MS);
                     long settleStart = System.nanoTime();
-                    if (v == Variant.YAWL && !Variant.emptyAgentInYawl()) {
+                    if (v == Variant.YAWL && !Variant.emptyAgentInYawl() || v == Variant.PLAIN && Variant.ourAgentInPlain()) {
                         // Before the settling, not after it: a first scrape loads and compiles the
                         // endpoint's and the exposition's code, and that JIT work (and any
                         // deoptimisation the new classes cause) must be over before the windows,
@@ -439,6 +439,12 @@ final class HeartbeatCapacity {
             sb.append("**JVMTI baseline**: the plain fork runs with `-javaagent:benchmarks.jar`, an agent whose premain does nothing"
                     + " (`-Dbench.plain.javaagent=empty`), so both forks pay the JVM's cost of having an agent and the ratio is the"
                     + " agent's own work.\n\n");
+        }
+        if (Variant.ourAgentInPlain()) {
+            sb.append("**A/B of our agent**: the plain fork runs our agent too (`-Dbench.plain.javaagent=ours`): ")
+              .append(Variant.baselineDescription()).append(", against ").append(Variant.YAWL.jar())
+              .append(System.getProperty("bench.yawl.args", "").isBlank() ? "" : " with " + System.getProperty("bench.yawl.args"))
+              .append(" in the agent fork; \"plain\" below means that baseline.\n\n");
         }
         for (Result c : results) {
             sb.append("**").append(c.shape.title).append("**\n\n");

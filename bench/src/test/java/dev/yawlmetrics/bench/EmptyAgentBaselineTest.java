@@ -16,6 +16,8 @@ class EmptyAgentBaselineTest {
         System.clearProperty("bench.plain.javaagent");
         System.clearProperty("bench.yawl.javaagent");
         System.clearProperty("bench.agent.jar");
+        System.clearProperty("bench.plain.agent.jar");
+        System.clearProperty("bench.plain.args");
     }
 
     @Test
@@ -31,7 +33,25 @@ class EmptyAgentBaselineTest {
     void anyOtherValueIsAnErrorNotASilentPlainFork() {
         System.setProperty("bench.plain.javaagent", "/some/agent.jar");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Variant.PLAIN.jvmArgs(1234));
-        assertTrue(e.getMessage().contains("only accepted value is 'empty'"), e.getMessage());
+        assertTrue(e.getMessage().contains("accepted values are 'empty' and 'ours'"), e.getMessage());
+    }
+
+    /** An A/B of two builds or configurations: the baseline fork runs our agent, its own jar and arguments. */
+    @Test
+    void thePlainForkRunsOurAgentAsABaselineWhenAskedFor() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ab");
+        java.nio.file.Path a = java.nio.file.Files.createFile(dir.resolve("a.jar"));
+        java.nio.file.Path b = java.nio.file.Files.createFile(dir.resolve("b.jar"));
+        System.setProperty("bench.agent.jar", a.toString());
+        System.setProperty("bench.plain.javaagent", "ours");
+        assertEquals(List.of("-javaagent:" + a + "=port=1234,host=127.0.0.1", "-Dbench.yawl.port=1234"), Variant.PLAIN.jvmArgs(1234));
+        System.setProperty("bench.plain.agent.jar", b.toString());
+        System.setProperty("bench.plain.args", "httpclient.enabled=false");
+        assertEquals("-javaagent:" + b + "=port=1234,host=127.0.0.1,httpclient.enabled=false", Variant.PLAIN.jvmArgs(1234).get(0));
+        assertTrue(Variant.YAWL.jvmArgs(99).get(0).startsWith("-javaagent:" + a + "=port=99,"), "the agent fork keeps its own jar");
+        System.setProperty("bench.plain.agent.jar", dir.resolve("missing.jar").toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Variant.PLAIN.jvmArgs(1234));
+        assertTrue(e.getMessage().contains("agent jar not found"), e.getMessage());
     }
 
     /** The any-agent baseline: the agent fork runs the empty agent, with no endpoint and no port for it. */

@@ -56,6 +56,18 @@ public enum Variant {
                 if (emptyAgentInPlain()) {
                     args.add("-javaagent:" + EmptyAgent.jar());
                 }
+                // -Dbench.plain.javaagent=ours: the plain fork runs our agent too (the jar of
+                // -Dbench.plain.agent.jar, else the agent fork's; arguments -Dbench.plain.args), a
+                // paired A/B of two builds or two configurations in alternating forks, which
+                // separate runs against a plain JVM cannot resolve to a microsecond per renewal.
+                if (ourAgentInPlain()) {
+                    Path jar = baselineAgentJar();
+                    if (jar == null || !Files.isRegularFile(jar)) {
+                        throw new IllegalArgumentException("-Dbench.plain.javaagent=ours: agent jar not found (" + jar + ")");
+                    }
+                    args.add("-javaagent:" + jar + "=port=" + port + ",host=127.0.0.1" + moreArgs("bench.plain.args"));
+                    args.add("-D" + "bench.yawl.port=" + port);
+                }
             }
             case YAWL -> {
                 // -Dbench.yawl.javaagent=empty: the agent fork runs the do-nothing agent instead of
@@ -66,8 +78,7 @@ public enum Variant {
                 }
                 // -Dbench.yawl.args=httpclient.enabled=false,...: more agent arguments, for ablations
                 // (which instrumentation costs what) without another variant.
-                String more = System.getProperty("bench.yawl.args", "");
-                args.add("-javaagent:" + jar() + "=port=" + port + ",host=127.0.0.1" + (more.isBlank() ? "" : "," + more));
+                args.add("-javaagent:" + jar() + "=port=" + port + ",host=127.0.0.1" + moreArgs("bench.yawl.args"));
                 // Tells the host where our endpoint will be (read by dev.yawlmetrics.bench.fleet.AgentPort).
                 args.add("-D" + "bench.yawl.port=" + port);
             }
@@ -91,9 +102,39 @@ public enum Variant {
         return args;
     }
 
-    /** True when {@code -Dbench.plain.javaagent=empty} is set; any other value is an error, not ignored. */
+    /** True when {@code -Dbench.plain.javaagent=empty} is set; a value other than empty or ours is an error, not ignored. */
     public static boolean emptyAgentInPlain() {
-        return emptyAgent("bench.plain.javaagent");
+        return plainAgent().equals("empty");
+    }
+
+    /** True when {@code -Dbench.plain.javaagent=ours} is set: the plain fork is a baseline run of our agent. */
+    public static boolean ourAgentInPlain() {
+        return plainAgent().equals("ours");
+    }
+
+    /** The baseline's jar: {@code -Dbench.plain.agent.jar}, else the agent fork's own. */
+    public static Path baselineAgentJar() {
+        String p = System.getProperty("bench.plain.agent.jar", "");
+        return p.isBlank() ? YAWL.jar() : Paths.get(p).toAbsolutePath();
+    }
+
+    /** How the report names the baseline when it runs our agent. */
+    public static String baselineDescription() {
+        String more = System.getProperty("bench.plain.args", "");
+        return baselineAgentJar() + (more.isBlank() ? "" : " with " + more);
+    }
+
+    private static String plainAgent() {
+        String v = System.getProperty("bench.plain.javaagent", "");
+        if (!v.isBlank() && !v.equals("empty") && !v.equals("ours")) {
+            throw new IllegalArgumentException("-Dbench.plain.javaagent=" + v + ": the accepted values are 'empty' and 'ours'");
+        }
+        return v;
+    }
+
+    private static String moreArgs(String property) {
+        String more = System.getProperty(property, "");
+        return more.isBlank() ? "" : "," + more;
     }
 
     /** True when {@code -Dbench.yawl.javaagent=empty} is set: the agent fork runs the empty agent, not ours. */
