@@ -105,6 +105,10 @@ public final class FleetScale {
             // 4b attributes samples to our agent's code and reads its /metrics: an empty agent has neither.
             throw new IllegalArgumentException("-Dbench.yawl.javaagent=empty is for the capacity comparison only: add --only capacity");
         }
+        if (attribution && Variant.ourAgentInPlain()) {
+            // 4b's plain fork is the baseline of the attribution: with our agent in it, its figures would silently be an agent's.
+            throw new IllegalArgumentException("-Dbench.plain.javaagent=ours is for the capacity comparison only: add --only capacity");
+        }
         List<String> failures = new ArrayList<>();
         // Capacity first: its short forks are the comparison the fleet step exists for.
         List<HeartbeatCapacity.Result> capacities = new ArrayList<>();

@@ -80,4 +80,16 @@ class EmptyAgentBaselineTest {
                 () -> FleetScale.main(new String[] {"--out", out.toString(), "--capacity-executors", ""}));
         assertTrue(e.getMessage().contains("add --only capacity"), e.getMessage());
     }
+
+    /** Likewise a baseline fork running our agent: 4b's plain figures would silently be an agent's. */
+    @Test
+    void ourAgentAsTheBaselineIsRefusedOutsideTheCapacityComparison() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("fleet");
+        System.setProperty("bench.agent.jar", java.nio.file.Files.createFile(dir.resolve("agent.jar")).toString());
+        System.setProperty("bench.plain.javaagent", "ours");
+        java.nio.file.Path out = dir.resolve("fleet.md");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FleetScale.main(new String[] {"--out", out.toString(), "--capacity-executors", ""}));
+        assertTrue(e.getMessage().contains("-Dbench.plain.javaagent=ours is for the capacity comparison only"), e.getMessage());
+    }
 }
