@@ -72,24 +72,22 @@ class EmptyAgentBaselineTest {
     /** The fleet step's 4b reads our agent's /metrics and attributes samples to its code: refused, not a hang. */
     @Test
     void theEmptyAgentIsRefusedOutsideTheCapacityComparison() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("fleet");
-        System.setProperty("bench.agent.jar", java.nio.file.Files.createFile(dir.resolve("agent.jar")).toString());
-        System.setProperty("bench.yawl.javaagent", "empty");
-        java.nio.file.Path out = dir.resolve("fleet.md");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> FleetScale.main(new String[] {"--out", out.toString(), "--capacity-executors", ""}));
-        assertTrue(e.getMessage().contains("add --only capacity"), e.getMessage());
+        assertFleetStepRefuses("bench.yawl.javaagent", "empty", "add --only capacity");
     }
 
     /** Likewise a baseline fork running our agent: 4b's plain figures would silently be an agent's. */
     @Test
     void ourAgentAsTheBaselineIsRefusedOutsideTheCapacityComparison() throws Exception {
+        assertFleetStepRefuses("bench.plain.javaagent", "ours", "-Dbench.plain.javaagent=ours is for the capacity comparison only");
+    }
+
+    private static void assertFleetStepRefuses(String property, String value, String expectedMessage) throws Exception {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("fleet");
         System.setProperty("bench.agent.jar", java.nio.file.Files.createFile(dir.resolve("agent.jar")).toString());
-        System.setProperty("bench.plain.javaagent", "ours");
+        System.setProperty(property, value);
         java.nio.file.Path out = dir.resolve("fleet.md");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> FleetScale.main(new String[] {"--out", out.toString(), "--capacity-executors", ""}));
-        assertTrue(e.getMessage().contains("-Dbench.plain.javaagent=ours is for the capacity comparison only"), e.getMessage());
+        assertTrue(e.getMessage().contains(expectedMessage), e.getMessage());
     }
 }
