@@ -442,8 +442,7 @@ final class HeartbeatCapacity {
         }
         if (Variant.ourAgentInPlain()) {
             sb.append("**A/B of our agent**: the plain fork runs our agent too (`-Dbench.plain.javaagent=ours`): ")
-              .append(Variant.baselineDescription()).append(", against ").append(Variant.YAWL.jar())
-              .append(System.getProperty("bench.yawl.args", "").isBlank() ? "" : " with " + System.getProperty("bench.yawl.args"))
+              .append(Variant.baselineDescription()).append(", against ").append(Variant.agentDescription())
               .append(" in the agent fork; \"plain\" below means that baseline.\n\n");
         }
         for (Result c : results) {

@@ -18,6 +18,7 @@ class EmptyAgentBaselineTest {
         System.clearProperty("bench.agent.jar");
         System.clearProperty("bench.plain.agent.jar");
         System.clearProperty("bench.plain.args");
+        System.clearProperty("bench.yawl.args");
     }
 
     @Test
@@ -49,6 +50,11 @@ class EmptyAgentBaselineTest {
         System.setProperty("bench.plain.args", "httpclient.enabled=false");
         assertEquals("-javaagent:" + b + "=port=1234,host=127.0.0.1,httpclient.enabled=false", Variant.PLAIN.jvmArgs(1234).get(0));
         assertTrue(Variant.YAWL.jvmArgs(99).get(0).startsWith("-javaagent:" + a + "=port=99,"), "the agent fork keeps its own jar");
+        // the report names both sides, so an A/B's "plain" column is never read as a plain JVM
+        System.setProperty("bench.yawl.args", "jvm.enabled=false");
+        HeartbeatCapacity.Settings s = HeartbeatCapacity.Settings.from(new String[0], false);
+        String md = HeartbeatCapacity.report(List.of(FleetScaleArithmeticTest.capacity(List.of(1000.0), List.of(990.0), s.offered())), s, false);
+        assertTrue(md.contains("**A/B of our agent**") && md.contains(b + " with httpclient.enabled=false, against " + a + " with jvm.enabled=false"), md);
         System.setProperty("bench.plain.agent.jar", dir.resolve("missing.jar").toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Variant.PLAIN.jvmArgs(1234));
         assertTrue(e.getMessage().contains("agent jar not found"), e.getMessage());

@@ -72,7 +72,7 @@ class FleetScaleArithmeticTest {
         assertEquals("-", FleetScale.quantile(FleetScale.bucketDeltas(s1, s1, "h"), 0.5));
     }
 
-    private static HeartbeatCapacity.Result capacity(List<Double> plain, List<Double> agent, double offered) {
+    static HeartbeatCapacity.Result capacity(List<Double> plain, List<Double> agent, double offered) {
         HeartbeatCapacity.Result c = new HeartbeatCapacity.Result(HeartbeatCapacity.Shape.SINGLE);
         c.offered = offered;
         for (int r = 0; r < plain.size(); r++) {

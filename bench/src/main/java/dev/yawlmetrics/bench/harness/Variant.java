@@ -118,10 +118,19 @@ public enum Variant {
         return p.isBlank() ? YAWL.jar() : Paths.get(p).toAbsolutePath();
     }
 
-    /** How the report names the baseline when it runs our agent. */
+    /** How the report names the baseline when it runs our agent: its jar and arguments. */
     public static String baselineDescription() {
-        String more = System.getProperty("bench.plain.args", "");
-        return baselineAgentJar() + (more.isBlank() ? "" : " with " + more);
+        return describe(baselineAgentJar(), "bench.plain.args");
+    }
+
+    /** How the report names our agent in the agent fork: its jar and arguments. */
+    public static String agentDescription() {
+        return describe(YAWL.jar(), "bench.yawl.args");
+    }
+
+    private static String describe(Path jar, String argsProperty) {
+        String more = System.getProperty(argsProperty, "");
+        return jar + (more.isBlank() ? "" : " with " + more);
     }
 
     private static String plainAgent() {
