@@ -8,12 +8,14 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -67,5 +69,18 @@ class ShadedJarTest {
         }
         assertEquals(List.of(), left);
         assertTrue(generated > 500, "only " + generated + " generated lambda classes in the jar");
+    }
+
+    @Test
+    void theManifestAsksForRetransformationOnlyNotRedefinition() throws Exception {
+        // Least privilege: the agent retransforms classes loaded before it (late attach) and opens
+        // packages with redefineModule, which needs no capability; it never calls redefineClasses.
+        try (JarFile jar = new JarFile(AgentJvm.agentJar().toFile())) {
+            Attributes main = jar.getManifest().getMainAttributes();
+            assertEquals("true", main.getValue("Can-Retransform-Classes"));
+            assertNull(main.getValue("Can-Redefine-Classes"));
+            assertEquals("dev.yawlmetrics.agent.YawlMetricsAgent", main.getValue("Premain-Class"));
+            assertEquals("dev.yawlmetrics.agent.YawlMetricsAgent", main.getValue("Agent-Class"));
+        }
     }
 }
