@@ -358,12 +358,25 @@ final class HeartbeatCapacity {
 
         private void signal(String signal) throws Exception {
             if (!host.process().isAlive()) {
-                throw new IllegalStateException(variant.title + " host exited; output:\n" + host.output());
+                throw new IllegalStateException(variant.title + " host exited" + exitNote(host.process().exitValue())
+                        + "; output:\n" + host.output());
             }
             Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
             if (kill.waitFor() != 0) {
                 throw new IllegalStateException("kill -" + signal + " " + pid + ": " + new String(kill.getInputStream().readAllBytes()));
             }
+        }
+
+        /**
+         * Why a fork may have died while stopped: a stopped process whose process group becomes
+         * orphaned (the shell that started this harness exits) gets SIGHUP from the kernel, and a
+         * JVM exits on it with 128 + 1.
+         */
+        static String exitNote(int status) {
+            return status == 129
+                    ? " with status 129 (SIGHUP: this harness's process group was orphaned while the fork was stopped;"
+                            + " start the harness with setsid nohup when it runs in the background)"
+                    : " with status " + status;
         }
 
         @Override
