@@ -39,12 +39,24 @@ public final class LeanHistogram {
         }
     }
 
-    /** Records one observation (negative values count as 0). Never allocates. */
+    /**
+     * Records one observation (negative values count as 0). Never allocates, and never branches on
+     * the value: this code is inlined into the engine's own compiled methods (the heartbeat lambda,
+     * the HTTP client's send), and C2 drops a branch its profile has never seen taken. With the
+     * early-exit bucket search, the first observation past a bucket bound the warm-up never reached
+     * (a loopback put slower than 1 ms after a GC pause) hit that dropped branch: an unstable_if trap
+     * that threw the engine's compiled renewal back to the interpreter to be profiled and compiled
+     * again (seen in a compilation log of the capacity benchmark, docs/benchmarks.md). Here the
+     * bucket is the number of bounds below the value, summed from sign bits.
+     */
     public void record(double value) {
-        double v = value < 0 ? 0 : value;
+        // The clamp to 0: a set sign bit (negative, -0.0, -Infinity) clears every bit, +0.0.
+        long bits = Double.doubleToRawLongBits(value);
+        double v = Double.longBitsToDouble(bits & ~(bits >> 63));
         int i = 0;
-        while (i < bounds.length && v > bounds[i]) {
-            i++;
+        for (double bound : bounds) {
+            // bound - v < 0 exactly when v > bound (bounds are finite; bound - bound is +0.0)
+            i += (int) (Double.doubleToRawLongBits(bound - v) >>> 63);
         }
         counts[i].increment();
         sum.add(v);

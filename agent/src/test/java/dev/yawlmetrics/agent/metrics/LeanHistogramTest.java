@@ -36,6 +36,42 @@ class LeanHistogramTest {
         assertEquals(5, h[0].count());
     }
 
+    /** The branch-free bucket search puts every value where "the first bound it does not exceed" does. */
+    @Test
+    void eachValueLandsInTheBucketOfTheFirstBoundItDoesNotExceed() {
+        double[] bounds = {0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000};
+        LeanHistogram h = new LeanHistogram(bounds);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        long[] expected = new long[bounds.length + 1];
+        java.util.List<Double> values = new java.util.ArrayList<>(java.util.List.of(-7.0, -0.0, 0.0, Double.MIN_VALUE,
+                Double.MAX_VALUE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY));
+        for (double b : bounds) {
+            values.add(b);
+            values.add(Math.nextUp(b));
+            values.add(Math.nextDown(b));
+        }
+        for (int n = 0; n < 20_000; n++) {
+            values.add(Math.pow(10, random.nextDouble(-3, 6)));
+        }
+        for (double value : values) {
+            double v = value < 0 ? 0 : value;
+            int bucket = 0;
+            while (bucket < bounds.length && v > bounds[bucket]) {
+                bucket++;
+            }
+            expected[bucket]++;
+            h.record(value);
+        }
+        assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(h.bucketCounts()));
+        assertEquals(Double.POSITIVE_INFINITY, h.sum()); // +Inf counts in the sum as it did; negatives add nothing
+        LeanHistogram finite = new LeanHistogram(bounds);
+        finite.record(-3);
+        finite.record(-0.0);
+        finite.record(2);
+        assertEquals(2.0, finite.sum());
+        assertEquals("[2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]", java.util.Arrays.toString(finite.bucketCounts()));
+    }
+
     /** One metrics model: a lean histogram carries the common tags its registry was built with, like a Micrometer meter. */
     @Test
     void leanHistogramsTakeTheCommonTagsOfTheirRegistryLikeMicrometerMeters() {
