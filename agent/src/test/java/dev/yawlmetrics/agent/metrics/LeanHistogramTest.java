@@ -72,6 +72,15 @@ class LeanHistogramTest {
         assertEquals("[2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]", java.util.Arrays.toString(finite.bucketCounts()));
     }
 
+    @Test
+    void aNegativeOrInfiniteBoundIsRefusedWhenTheHistogramIsBuilt() {
+        for (double bad : new double[] {-1, Double.NaN, Double.POSITIVE_INFINITY}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new LeanHistogram(new double[] {1, bad}));
+            assertTrue(e.getMessage().contains("bounds must be finite and >= 0"), e.getMessage());
+        }
+    }
+
     /** One metrics model: a lean histogram carries the common tags its registry was built with, like a Micrometer meter. */
     @Test
     void leanHistogramsTakeTheCommonTagsOfTheirRegistryLikeMicrometerMeters() {
