@@ -27,7 +27,13 @@ class ForkExitTest {
         Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), Sleeper.class.getName()))
                 .redirectErrorStream(true).start();
         try {
-            assertEquals("UP", new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine());
+            // Up once it says so; the JVM may print other lines first (e.g. "Picked up JAVA_TOOL_OPTIONS").
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+            String line = out.readLine();
+            for (int n = 0; line != null && !line.equals("UP") && n < 50; n++) {
+                line = out.readLine();
+            }
+            assertEquals("UP", line, "the sleeper JVM never came up");
             // What the kernel does to a stopped process in an orphaned process group: SIGHUP, then SIGCONT.
             for (String signal : List.of("STOP", "HUP", "CONT")) {
                 assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
