@@ -24,8 +24,10 @@ class ForkExitTest {
     @Test
     void aStoppedJvmThatGetsSighupExitsWith129AndTheReportSaysWhy() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), Sleeper.class.getName()))
-                .redirectErrorStream(true).start();
+        // SIGHUP at its default: a JVM started under nohup (as this test may be) inherits it ignored
+        // and then never installs its own handler, which is why setsid nohup is the advice.
+        Process p = new ProcessBuilder(List.of("env", "--default-signal=HUP", java, "-cp", System.getProperty("java.class.path"),
+                Sleeper.class.getName())).redirectErrorStream(true).start();
         try {
             // Up once it says so; the JVM may print other lines first (e.g. "Picked up JAVA_TOOL_OPTIONS").
             java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
