@@ -72,6 +72,48 @@ class LeanHistogramTest {
         assertEquals("[2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]", java.util.Arrays.toString(finite.bucketCounts()));
     }
 
+    /**
+     * record() is inlined into the engine's compiled renewal, where C2 drops a branch its profile
+     * never saw taken and deoptimises the engine's method when it is taken later: no comparison of
+     * the value may reach a jump. The one conditional jump left is the loop over the bounds.
+     */
+    @Test
+    void recordHasNoBranchOnTheValueOnlyTheLoopOverTheBounds() throws Exception {
+        java.util.List<String> compares = new java.util.ArrayList<>();
+        java.util.List<Integer> jumps = new java.util.ArrayList<>();
+        boolean[] found = {false};
+        try (java.io.InputStream in = LeanHistogram.class.getResourceAsStream("LeanHistogram.class")) {
+            new net.bytebuddy.jar.asm.ClassReader(in.readAllBytes()).accept(new net.bytebuddy.jar.asm.ClassVisitor(net.bytebuddy.jar.asm.Opcodes.ASM9) {
+                @Override
+                public net.bytebuddy.jar.asm.MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] exceptions) {
+                    if (!name.equals("record") || !desc.equals("(D)V")) {
+                        return null;
+                    }
+                    found[0] = true;
+                    return new net.bytebuddy.jar.asm.MethodVisitor(net.bytebuddy.jar.asm.Opcodes.ASM9) {
+                        @Override
+                        public void visitInsn(int op) {
+                            if (op >= net.bytebuddy.jar.asm.Opcodes.LCMP && op <= net.bytebuddy.jar.asm.Opcodes.DCMPG) {
+                                compares.add("opcode " + op); // lcmp, fcmpl, fcmpg, dcmpl, dcmpg
+                            }
+                        }
+
+                        @Override
+                        public void visitJumpInsn(int op, net.bytebuddy.jar.asm.Label label) {
+                            if (op != net.bytebuddy.jar.asm.Opcodes.GOTO) {
+                                jumps.add(op);
+                            }
+                        }
+                    };
+                }
+            }, 0);
+        }
+        assertTrue(found[0], "record(double) not found");
+        assertEquals(java.util.List.of(), compares, "comparisons of values in record()");
+        assertEquals(java.util.List.of(net.bytebuddy.jar.asm.Opcodes.IF_ICMPGE), jumps,
+                "conditional jumps in record(): only the loop's index < length");
+    }
+
     @Test
     void aNegativeOrInfiniteBoundIsRefusedWhenTheHistogramIsBuilt() {
         for (double bad : new double[] {-1, Double.NaN, Double.POSITIVE_INFINITY}) {
