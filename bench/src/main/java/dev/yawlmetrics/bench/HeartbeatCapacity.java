@@ -132,11 +132,7 @@ final class HeartbeatCapacity {
          * 8 of 9), which one slow fork in 15 rounds no longer vetoes.
          */
         boolean resolved() {
-            if (Math.min(plain.size(), agent.size()) < 2) {
-                return false;
-            }
-            Stats.Interval i = ratioInterval();
-            return i.lo() > 1 || i.hi() < 1;
+            return Stats.signTestResolves(plain, agent, CONFIDENCE);
         }
 
         Stats.Interval ratioInterval() {
@@ -543,7 +539,7 @@ final class HeartbeatCapacity {
               .append(Stats.fmt("%.1f", e.getValue()[1])).append(" | ").append(Stats.fmt("%+.1f", e.getValue()[1] - e.getValue()[0]))
               .append(" | ").append(d.stream().map(x -> Stats.fmt("%+.1f", x)).collect(java.util.stream.Collectors.joining(", ")))
               .append(" | agent higher in ").append(higher).append(" of ").append(d.size())
-              .append(d.size() >= 2 && Stats.signsAgree(p, a) ? " (resolved)" : "").append(" |\n");
+              .append(Stats.signTestResolves(p, a, CONFIDENCE) ? " (resolved)" : "").append(" |\n");
         });
         sb.append("| all others (each < ").append(Stats.fmt("%.0f", GROUP_ROW_MIN_US)).append(" µs) | ").append(Stats.fmt("%.1f", rest[0]))
           .append(" | ").append(Stats.fmt("%.1f", rest[1])).append(" | ").append(Stats.fmt("%+.1f", rest[1] - rest[0])).append(" | | |\n\n");

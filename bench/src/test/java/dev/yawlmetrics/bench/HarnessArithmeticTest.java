@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -127,5 +128,22 @@ class HarnessArithmeticTest {
         assertEquals(java.util.Map.of(10, 2, 100, 3), ScrapeCost.comparableCounts(grown));
         assertTrue(ScrapeCost.difference(grown).contains("at 100 only: [yawl_agent_live{state=\"agent-4711\"}]"),
                 ScrapeCost.difference(grown));
+    }
+
+    @Test
+    void theSignTestNeedsEveryRoundUpToFiveAndLetsOneOrTwoDissentBeyond() {
+        List<Double> nineBase = java.util.Collections.nCopies(9, 100.0);
+        // 8 of 9 higher: x(2)..x(8) of the differences lie above 0
+        assertTrue(Stats.signTestResolves(nineBase, List.of(101.0, 102.0, 103.0, 101.0, 99.0, 104.0, 102.0, 101.0, 103.0), 0.95));
+        // 7 of 9: the interval reaches below 0
+        assertFalse(Stats.signTestResolves(nineBase, List.of(101.0, 102.0, 103.0, 98.0, 99.0, 104.0, 102.0, 101.0, 103.0), 0.95));
+        // 3 rounds: all or nothing, as signsAgree
+        List<Double> three = List.of(100.0, 100.0, 100.0);
+        assertTrue(Stats.signTestResolves(three, List.of(99.0, 98.0, 97.0), 0.95));
+        assertFalse(Stats.signTestResolves(three, List.of(99.0, 98.0, 101.0), 0.95));
+        assertEquals(Stats.signsAgree(three, List.of(99.0, 98.0, 101.0)), Stats.signTestResolves(three, List.of(99.0, 98.0, 101.0), 0.95));
+        // a tie is no evidence, and one round says nothing about the noise
+        assertFalse(Stats.signTestResolves(three, List.of(99.0, 100.0, 97.0), 0.95));
+        assertFalse(Stats.signTestResolves(List.of(100.0), List.of(90.0), 0.95));
     }
 }

@@ -105,6 +105,22 @@ public final class Stats {
         return s.min() > 0 || s.max() < 0;
     }
 
+    /**
+     * The paired sign test at a coverage: true when the interval of the per-round differences'
+     * median ({@link #medianInterval}) lies wholly on one side of 0, i.e. at least n+1-k of n rounds
+     * agree on the sign. Up to 5 rounds that interval is [min, max], so it is {@link #signsAgree};
+     * with more rounds one or two dissenting rounds no longer veto a difference. The same count
+     * decides for the rounds' ratios against 1.
+     */
+    public static boolean signTestResolves(List<Double> plain, List<Double> agent, double confidence) {
+        List<Double> d = perRound(plain, agent);
+        if (d.size() < 2) {
+            return false;
+        }
+        Interval i = new Stats(d).medianInterval(confidence);
+        return i.lo() > 0 || i.hi() < 0;
+    }
+
     /** Agent fork divided by plain fork, round by round. */
     public static List<Double> ratios(List<Double> plain, List<Double> agent) {
         List<Double> out = new ArrayList<>();
