@@ -38,8 +38,7 @@ import java.util.TreeSet;
  */
 final class HeartbeatCapacity {
     static final double TARGET = 0.99;
-    /** Coverage asked of the median ratio's interval (9 rounds give 96.1 %, 5 rounds at most 93.8 %). */
-    static final double CONFIDENCE = 0.95;
+    static final double CONFIDENCE = Stats.CONFIDENCE;
     /** Completed / offered above this: the executor kept up, so its capacity was not measured. */
     static final double SATURATED_BELOW = 0.8;
 

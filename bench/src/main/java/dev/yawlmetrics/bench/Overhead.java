@@ -132,7 +132,7 @@ public final class Overhead {
             double ratio = added / floor;
             String shortName = name.replace("dev.yawlmetrics.bench.percall.", "");
             // A target verdict on an added time the forks cannot resolve would be a coin toss.
-            String verdict = rounds >= 2 && !Stats.signsAgree(plain.get(name), agent.get(name)) ? "within noise"
+            String verdict = rounds >= 2 && !Stats.signTestResolves(plain.get(name), agent.get(name), Stats.CONFIDENCE) ? "within noise"
                     : ratio <= TARGET ? "met" : "**missed**";
             rows.put(shortName, "| " + shortName + " | " + p.summary("%.1f") + " | " + a.summary("%.1f") + " | "
                     + Stats.fmt("%.1f", added) + " | " + Stats.fmt("%.2f", ratio) + "x | " + verdict + " |\n");
@@ -169,7 +169,7 @@ public final class Overhead {
               .append(new Stats(Stats.perRound(plain.get(name), agent.get(name))).summary("%.1f")).append(" | ")
               .append(Stats.fmt("%.1f", ps.max() - ps.min())).append(" | ")
               .append(Stats.fmt("%.1f", as.max() - as.min())).append(" | ")
-              .append(Stats.signsAgree(plain.get(name), agent.get(name)) ? "resolved" : "**within noise**").append(" |\n");
+              .append(Stats.signTestResolves(plain.get(name), agent.get(name), Stats.CONFIDENCE) ? "resolved" : "**within noise**").append(" |\n");
         }
         sb.append("\n");
     }

@@ -139,7 +139,7 @@ class FleetScaleArithmeticTest {
         // round but that one below the target misses it
         HeartbeatCapacity.Result nine = capacity(Collections.nCopies(9, 1000.0),
                 List.of(950.0, 960.0, 970.0, 940.0, 975.0, 965.0, 955.0, 985.0, 1050.0), 25000);
-        assertFalse(Stats.signsAgree(nine.plain, nine.agent));
+        assertEquals(8, Stats.perRound(nine.plain, nine.agent).stream().filter(d -> d < 0).count()); // not every round
         assertTrue(nine.resolved());
         assertEquals(0.940 + 0.010, nine.ratioInterval().lo(), 1e-9);
         assertEquals(0.985, nine.ratioInterval().hi(), 1e-9);

@@ -7,6 +7,9 @@ import java.util.Locale;
 
 /** Median, min, max and percentiles of a small sample; no interpolation surprises. */
 public final class Stats {
+    /** Coverage asked of a median's interval and so of the sign test (9 rounds give 96.1 %, 5 at most 93.8 %). */
+    public static final double CONFIDENCE = 0.95;
+
     private final List<Double> sorted;
 
     public Stats(List<Double> values) {
@@ -92,25 +95,12 @@ public final class Stats {
     }
 
     /**
-     * A paired sign test over alternating rounds: true when every round's difference (agent minus
-     * plain) has the same sign, which chance alone gives with probability 2^(1-rounds). False with
-     * fewer than 2 rounds (one pair says nothing about the noise) or any zero difference.
-     */
-    public static boolean signsAgree(List<Double> plain, List<Double> agent) {
-        List<Double> d = perRound(plain, agent);
-        if (d.size() < 2) {
-            return false;
-        }
-        Stats s = new Stats(d);
-        return s.min() > 0 || s.max() < 0;
-    }
-
-    /**
      * The paired sign test at a coverage: true when the interval of the per-round differences'
      * median ({@link #medianInterval}) lies wholly on one side of 0, i.e. at least n+1-k of n rounds
-     * agree on the sign. Up to 5 rounds that interval is [min, max], so it is {@link #signsAgree};
-     * with more rounds one or two dissenting rounds no longer veto a difference. The same count
-     * decides for the rounds' ratios against 1.
+     * agree on the sign. Up to 5 rounds that interval is [min, max], so every round must agree (by
+     * chance alone 2^(1-rounds)); with more rounds one or two dissenting rounds no longer veto a
+     * difference. False with fewer than 2 rounds (one pair says nothing about the noise) and on a
+     * tie. The same count decides for the rounds' ratios against 1. The one sign test of every step.
      */
     public static boolean signTestResolves(List<Double> plain, List<Double> agent, double confidence) {
         List<Double> d = perRound(plain, agent);
