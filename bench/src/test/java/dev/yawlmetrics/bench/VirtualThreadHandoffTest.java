@@ -1,0 +1,44 @@
+package dev.yawlmetrics.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The hand-off step's verdict lines and its option checks; the forks themselves are not started here. */
+class VirtualThreadHandoffTest {
+
+    @Test
+    void aDifferenceEveryRoundAgreesOnIsResolvedAndAMixedOneIsNot() {
+        String resolved = VirtualThreadHandoff.comparison("empty / none", List.of(146.0, 145.0, 145.0, 148.0, 146.0),
+                List.of(224.0, 222.0, 228.0, 224.0, 222.0));
+        assertTrue(resolved.contains("difference resolved (higher in 5 of 5 rounds)"), resolved);
+        assertTrue(resolved.contains("+77 ns per hand-off"), resolved);
+        assertTrue(resolved.contains("1.53 [1.51–1.57]"), resolved);
+
+        String noise = VirtualThreadHandoff.comparison("ours / empty", List.of(224.0, 222.0, 228.0, 224.0, 222.0),
+                List.of(225.0, 221.0, 233.0, 223.0, 229.0));
+        assertTrue(noise.contains("within noise (higher in 3 of 5 rounds)"), noise);
+    }
+
+    @Test
+    void theReportNamesTheSettingsAndAllThreeComparisons() {
+        String r = VirtualThreadHandoff.report(List.of(List.of(146.0, 145.0), List.of(224.0, 222.0), List.of(225.0, 221.0)),
+                2, 1_000_000, 1, Path.of("/x/yawl-metrics-agent.jar"), "| table |\n");
+        assertTrue(r.contains("1,000,000 per fork, 1 carrier(s)"), r);
+        assertTrue(r.contains("agent yawl-metrics-agent.jar"), r);
+        assertTrue(r.contains("- empty agent / no agent (what any -javaagent costs)"), r);
+        assertTrue(r.contains("- ours / empty agent (what our agent adds to a hand-off)"), r);
+        assertTrue(r.contains("- ours / no agent"), r);
+    }
+
+    @Test
+    void nonsenseOptionsAreRefusedBeforeAnyForkStarts() {
+        assertThrows(IllegalArgumentException.class, () -> VirtualThreadHandoff.main(new String[]{"--rounds", "0"}));
+        assertThrows(IllegalArgumentException.class, () -> VirtualThreadHandoff.main(new String[]{"--handoffs", "10"}));
+        assertThrows(IllegalArgumentException.class, () -> VirtualThreadHandoff.main(new String[]{"--carriers", "0"}));
+    }
+}
