@@ -28,11 +28,11 @@ class VirtualThreadHandoffTest {
     void theReportNamesTheSettingsAndAllThreeComparisons() {
         String r = VirtualThreadHandoff.report(List.of(List.of(146.0, 145.0), List.of(224.0, 222.0), List.of(225.0, 221.0)),
                 2, 1_000_000, 1, Path.of("/x/yawl-metrics-agent.jar"), "| table |\n");
-        assertTrue(r.contains("1,000,000 per fork, 1 carrier(s)"), r);
-        assertTrue(r.contains("agent yawl-metrics-agent.jar"), r);
-        assertTrue(r.contains("- empty agent / no agent (what any -javaagent costs)"), r);
-        assertTrue(r.contains("- ours / empty agent (what our agent adds to a hand-off)"), r);
-        assertTrue(r.contains("- ours / no agent"), r);
+        for (String expected : List.of("1,000,000 per fork, 1 carrier(s)", "agent yawl-metrics-agent.jar",
+                "- empty agent / no agent (what any -javaagent costs)",
+                "- ours / empty agent (what our agent adds to a hand-off)", "- ours / no agent")) {
+            assertTrue(r.contains(expected), expected + " in:\n" + r);
+        }
     }
 
     @Test
