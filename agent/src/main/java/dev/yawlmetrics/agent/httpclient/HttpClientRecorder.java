@@ -23,7 +23,7 @@ final class HttpClientRecorder {
     static Object start(HttpRequest request) {
         try {
             HttpClientMetrics m = METRICS.get();
-            return m == null ? null : m.start(request.method(), hostOf(request), System.nanoTime());
+            return m == null ? null : m.start(request.method(), m.labelsHosts() ? hostOf(request) : null, System.nanoTime());
         } catch (Throwable t) {
             MetricsAgentHealth.recordingError(InstrumentationName.HTTPCLIENT, t);
             return null;

@@ -63,6 +63,9 @@ class HttpClientMetricsTest {
     @Test
     void hostLabelOnlyForAllowlistedHostsEverythingElseIsOther() {
         HttpClientMetrics m = new HttpClientMetrics(registry, 8, List.of("etcd.internal"));
+        assertTrue(m.labelsHosts());
+        assertFalse(new HttpClientMetrics(MetricsAgentRegistry.newRegistry(Map.of()), 8, List.of()).labelsHosts(),
+                "no allowlist: the recorder skips the host lookup");
         m.finished(m.start("GET", "ETCD.internal", 0), null, new HttpTimeoutException("t"), 1);
         m.finished(m.start("GET", "agent-42.example.com", 0), null, null, 1);
         String text = registry.scrape();
@@ -76,6 +79,12 @@ class HttpClientMetricsTest {
     void boundedLabelValues() {
         assertEquals("OTHER", HttpClientMetrics.METHODS[HttpClientMetrics.methodIndex("PROPFIND")]);
         assertEquals("GET", HttpClientMetrics.METHODS[HttpClientMetrics.methodIndex("GET")]);
+        for (String method : HttpClientMetrics.METHODS) {
+            // every label maps to itself (the switch and the array agree), "OTHER" included
+            assertEquals(method, HttpClientMetrics.METHODS[HttpClientMetrics.methodIndex(method)]);
+        }
+        assertEquals("OTHER", HttpClientMetrics.METHODS[HttpClientMetrics.methodIndex("get")]);
+        assertEquals("OTHER", HttpClientMetrics.METHODS[HttpClientMetrics.methodIndex(null)]);
         assertEquals("1xx", HttpClientMetrics.STATUS_CLASSES[HttpClientMetrics.statusIndex(101)]);
         assertEquals("5xx", HttpClientMetrics.STATUS_CLASSES[HttpClientMetrics.statusIndex(599)]);
         assertEquals("none", HttpClientMetrics.STATUS_CLASSES[HttpClientMetrics.statusIndex(600)]);
