@@ -32,9 +32,11 @@ public final class HeartbeatMetrics {
                     .register(registry);
         }
         // Every renewal counts under exactly one outcome, so the executor's task count is their sum,
-        // read at scrape time: one counter update less on the heartbeat thread per renewal.
+        // read at scrape time: one counter update less on the heartbeat thread per renewal. The
+        // function counter holds its object weakly: the object is the first outcome counter, which
+        // the registry itself holds, and the function holds the array.
         Counter[] byOutcome = renewals;
-        FunctionCounter.builder(MetricNames.HEARTBEAT_TASK_COUNT, byOutcome, HeartbeatMetrics::sum)
+        FunctionCounter.builder(MetricNames.HEARTBEAT_TASK_COUNT, renewals[0], first -> sum(byOutcome))
                 .description("Heartbeat renewals executed by the heartbeat executor")
                 .register(registry);
         reconnectHeartbeatMiss = reconnects(registry, "heartbeat_miss");

@@ -43,6 +43,27 @@ class HeartbeatMetricsTest {
     }
 
     @Test
+    void theTaskCountIsTheSumOfTheOutcomesAndOutlivesItsBuilder() throws InterruptedException {
+        PrometheusMeterRegistry registry = MetricsAgentRegistry.newRegistry(Map.of());
+        record(registry);
+        // The function counter holds its object weakly; nothing but the registry holds the meters
+        // now (as after Meters rebuilds them), so a weakly held array would read NaN after a GC.
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        String text = registry.scrape();
+        assertTrue(text.contains("yawl_heartbeat_executor_task_count_total 3.0"), text);
+    }
+
+    private static void record(PrometheusMeterRegistry registry) {
+        HeartbeatMetrics metrics = new HeartbeatMetrics(registry, new ExecutorTracker());
+        metrics.recordRenewal(EtcdOutcome.SUCCESS, 1, 0, false);
+        metrics.recordRenewal(EtcdOutcome.TIMEOUT, 1, 0, false);
+        metrics.recordRenewal(EtcdOutcome.ERROR, 1, 0, false);
+    }
+
+    @Test
     void heartbeatMissIsTheFirstSuccessAfterFailures() {
         RenewalTask task = new RenewalTask(() -> {}, System.nanoTime(), 10, 10, TimeUnit.SECONDS);
         assertFalse(task.completeAndCheckRecovery(true));
