@@ -1,5 +1,6 @@
 package dev.yawlmetrics.bench;
 
+import dev.yawlmetrics.bench.harness.EmptyAgent;
 import dev.yawlmetrics.bench.harness.Forks;
 import dev.yawlmetrics.bench.harness.HostProcess;
 import dev.yawlmetrics.bench.harness.Stats;
@@ -28,6 +29,8 @@ import java.util.TreeSet;
  * interval of the median ratio ({@link Stats#medianInterval}): met or missed only when that interval
  * lies on one side of the target, so a run says whether it could tell at all; with the fork-to-fork
  * noise of a 2-core machine (a JVM 10-15 % faster or slower for its whole life) it often cannot.
+ * With {@code --capacity-empty-fork true} each round has a third fork, the empty agent, so that
+ * what any {@code -javaagent} costs and what ours adds come from the same hour.
  *
  * <p>Why short forks with a short period: a saturated executor runs renewals back to back, so its
  * rate does not depend on the period as long as far more renewals are offered than it completes;
@@ -68,6 +71,8 @@ final class HeartbeatCapacity {
         int windows;
         String heap;
         List<Shape> shapes = new ArrayList<>();
+        /** A third fork per round that runs the empty agent: what any -javaagent costs and what ours adds, from the same hour. */
+        boolean emptyFork;
 
         static Settings from(String[] args, boolean smoke) {
             Settings s = new Settings();
@@ -79,6 +84,16 @@ final class HeartbeatCapacity {
             s.windowS = Integer.parseInt(Forks.option(args, "--capacity-window-s", smoke ? "2" : "5"));
             s.windows = Integer.parseInt(Forks.option(args, "--capacity-windows", smoke ? "1" : "4"));
             s.heap = Forks.option(args, "--capacity-heap", smoke ? "512m" : "2g");
+            String emptyFork = Forks.option(args, "--capacity-empty-fork", "false");
+            if (!emptyFork.equals("true") && !emptyFork.equals("false")) {
+                throw new IllegalArgumentException("--capacity-empty-fork " + emptyFork + ": true or false");
+            }
+            s.emptyFork = emptyFork.equals("true");
+            if (s.emptyFork && (Variant.emptyAgentInPlain() || Variant.ourAgentInPlain() || Variant.emptyAgentInYawl())) {
+                // The third fork is the empty agent: with either fork changed as well, no ratio would mean what its name says.
+                throw new IllegalArgumentException("--capacity-empty-fork true compares a plain JVM, the empty agent and ours:"
+                        + " it cannot be combined with -Dbench.plain.javaagent or -Dbench.yawl.javaagent");
+            }
             for (String shape : Forks.option(args, "--capacity-executors", smoke ? "single" : "single,pool").split(",")) {
                 if (!shape.isBlank()) {
                     s.shapes.add(Shape.valueOf(shape.trim().toUpperCase(Locale.ROOT)));
@@ -94,6 +109,68 @@ final class HeartbeatCapacity {
         double offered() {
             return agents * 1000.0 / periodMs;
         }
+
+        List<Arm> arms() {
+            return emptyFork ? List.of(Arm.PLAIN, Arm.EMPTY, Arm.AGENT) : List.of(Arm.PLAIN, Arm.AGENT);
+        }
+    }
+
+    /** The forks of a round: a plain JVM, optionally the empty agent, and ours. */
+    enum Arm {
+        PLAIN(Variant.PLAIN, "plain"),
+        EMPTY(Variant.PLAIN, "empty agent"),
+        AGENT(Variant.YAWL, "agent");
+
+        final Variant variant;
+        /** How the report's columns and order name it. */
+        final String label;
+
+        Arm(Variant variant, String label) {
+            this.variant = variant;
+            this.label = label;
+        }
+
+        String title() {
+            return this == EMPTY ? "empty agent (-javaagent that does nothing)" : variant.title;
+        }
+
+        /** True when this fork runs a {@code -javaagent}: ours or the empty one. */
+        boolean hasAgent() {
+            return this != PLAIN || Variant.emptyAgentInPlain() || Variant.ourAgentInPlain();
+        }
+
+        /**
+         * The empty agent rides on the plain variant, so that the two differ by this one argument
+         * only; the forks with an agent get {@link Forks#agentJvmArgs} as well.
+         */
+        List<String> jvmArgs(List<String> common) {
+            List<String> args = new ArrayList<>(common);
+            if (hasAgent()) {
+                args.addAll(Forks.agentJvmArgs());
+            }
+            if (this == EMPTY) {
+                args.add("-javaagent:" + EmptyAgent.jar());
+            }
+            return args;
+        }
+    }
+
+    /**
+     * Three forks per round cycle through all six orders, so that for each pair of forks each
+     * goes first in half of every two rounds' orders, and each fork goes first in a third of the
+     * rounds; two forks alternate, round 1 plain first.
+     */
+    private static final int[][] THREE_FORK_ORDERS = {{0, 1, 2}, {2, 1, 0}, {1, 2, 0}, {0, 2, 1}, {2, 0, 1}, {1, 0, 2}};
+
+    static List<Arm> order(List<Arm> arms, int round) {
+        if (arms.size() == 2) {
+            return round % 2 == 0 ? arms : arms.reversed();
+        }
+        List<Arm> order = new ArrayList<>();
+        for (int i : THREE_FORK_ORDERS[round % THREE_FORK_ORDERS.length]) {
+            order.add(arms.get(i));
+        }
+        return order;
     }
 
     /** One executor shape's rounds; index r of each list is round r. */
@@ -106,9 +183,13 @@ final class HeartbeatCapacity {
         /** Per round, CPU µs per renewal by thread group (see {@link ThreadCpu}). */
         final List<Map<String, Double>> plainCpuByGroup = new ArrayList<>();
         final List<Map<String, Double>> agentCpuByGroup = new ArrayList<>();
+        /** The empty-agent fork's rounds (--capacity-empty-fork true); empty otherwise. */
+        final List<Double> empty = new ArrayList<>();
+        final List<Double> emptyCpuUs = new ArrayList<>();
         /** Set when the agent fork ran with its heartbeat instrumentation off (an ablation). */
         boolean heartbeatOff;
-        final List<Boolean> plainFirst = new ArrayList<>();
+        /** Per round, which fork warmed up first ("plain first", ...). */
+        final List<String> order = new ArrayList<>();
         final List<String> load = new ArrayList<>();
         /** Per round, agent / plain of each pair of windows (the within-round, time-to-time noise). */
         final List<List<Double>> windowRatios = new ArrayList<>();
@@ -151,22 +232,21 @@ final class HeartbeatCapacity {
         result.offered = s.offered();
         List<String> jvmArgs = hostJvmArgs(s, shape.property, populateThreads);
         for (int r = 0; r < s.rounds; r++) {
-            boolean plainFirst = r % 2 == 0;
-            result.plainFirst.add(plainFirst);
-            List<Variant> order = plainFirst ? List.of(Variant.PLAIN, Variant.YAWL) : List.of(Variant.YAWL, Variant.PLAIN);
+            List<Arm> order = order(s.arms(), r);
+            result.order.add(order.get(0).label + " first");
             String loadBefore = FleetScale.loadAverage();
-            Map<Variant, PausedFork> forks = new EnumMap<>(Variant.class);
+            Map<Arm, PausedFork> forks = new EnumMap<>(Arm.class);
             try {
-                // Warmed up one after the other, each alone on the machine: the first fork is paused
-                // (SIGSTOP) while the second populates and its JIT settles.
-                for (Variant v : order) {
-                    System.out.printf(Locale.ROOT, "[fleet] capacity %s round %d/%d: %s%n", shape.property, r + 1, s.rounds, v.title);
-                    forks.put(v, PausedFork.start(v, jvmArgs, s, shape, r));
+                // Warmed up one after the other, each alone on the machine: the others are paused
+                // (SIGSTOP) while one populates and its JIT settles.
+                for (Arm a : order) {
+                    System.out.printf(Locale.ROOT, "[fleet] capacity %s round %d/%d: %s%n", shape.property, r + 1, s.rounds, a.title());
+                    forks.put(a, PausedFork.start(a, jvmArgs, s, shape, r));
                 }
-                // Windows alternate between the two warm forks, ABBA: round order, then reversed.
+                // Windows alternate between the warm forks: round order, then reversed (ABBA, ABCCBA).
                 for (int w = 0; w < s.windows; w++) {
-                    for (Variant v : w % 2 == 0 ? order : order.reversed()) {
-                        forks.get(v).window(s);
+                    for (Arm a : w % 2 == 0 ? order : order.reversed()) {
+                        forks.get(a).window(s);
                     }
                 }
                 for (PausedFork f : forks.values()) {
@@ -177,8 +257,15 @@ final class HeartbeatCapacity {
                     f.close();
                 }
             }
-            PausedFork plain = forks.get(Variant.PLAIN);
-            PausedFork agent = forks.get(Variant.YAWL);
+            PausedFork plain = forks.get(Arm.PLAIN);
+            PausedFork agent = forks.get(Arm.AGENT);
+            PausedFork empty = forks.get(Arm.EMPTY);
+            if (empty != null) {
+                result.empty.add(empty.rate());
+                result.emptyCpuUs.add(empty.cpuUsPerRenewal());
+                System.out.printf(Locale.ROOT, "[fleet] capacity %s round %d: empty agent %,.0f/s (empty / plain %.3f, agent / empty %.3f)%n",
+                        shape.property, r + 1, empty.rate(), empty.rate() / plain.rate(), agent.rate() / empty.rate());
+            }
             result.plain.add(plain.rate());
             result.agent.add(agent.rate());
             result.plainCpuUs.add(plain.cpuUsPerRenewal());
@@ -210,11 +297,16 @@ final class HeartbeatCapacity {
         return 2 * longestPauseMs(s);
     }
 
-    /** The other fork's start (ready, endpoint, settling, JIT cap) or two of its windows, whichever is longer. */
+    /**
+     * The first fork waits stopped through the other forks' starts (ready, endpoint, settling, JIT
+     * cap each), and between two of its windows through two of each other fork's (ABBA, ABCCBA):
+     * whichever is longer.
+     */
     static long longestPauseMs(Settings s) {
+        int others = s.arms().size() - 1;
         long start = PausedFork.READY_TIMEOUT_MS + PausedFork.ENDPOINT_TIMEOUT_MS + (s.settleS + (long) s.jitCapS) * 1000L;
-        long windows = 2 * (s.windowS * 1000L + (long) (PausedFork.RESUME_S * 1000));
-        return Math.max(start, windows);
+        long window = s.windowS * 1000L + (long) (PausedFork.RESUME_S * 1000);
+        return Math.max(others * start, 2L * others * window);
     }
 
     static List<String> hostJvmArgs(Settings s, String executor, int populateThreads) {
@@ -244,7 +336,7 @@ final class HeartbeatCapacity {
         static final double RESUME_S = 1.5;
         static final long READY_TIMEOUT_MS = 180_000;
         static final long ENDPOINT_TIMEOUT_MS = 60_000;
-        final Variant variant;
+        final Arm arm;
         final int port;
         final HostProcess host;
         final long pid;
@@ -259,21 +351,22 @@ final class HeartbeatCapacity {
         /** The agent fork's heartbeat instrumentation is off: renewals are counted at the stand-in only. */
         boolean heartbeatOff;
 
-        private PausedFork(Variant variant, int port, HostProcess host) {
-            this.variant = variant;
+        private PausedFork(Arm arm, int port, HostProcess host) {
+            this.arm = arm;
             this.port = port;
             this.host = host;
             this.pid = host.process().pid();
         }
 
-        static PausedFork start(Variant v, List<String> jvmArgs, Settings s, Shape shape, int round) throws Exception {
+        static PausedFork start(Arm arm, List<String> jvmArgs, Settings s, Shape shape, int round) throws Exception {
+            Variant v = arm.variant;
             for (int attempt = 1; ; attempt++) {
                 int port = Forks.freePort();
-                List<String> cmd = Forks.hostCommand(v, port, jvmArgs, "serve", Integer.toString(s.agents));
-                System.out.println("[fleet] " + v.title + ": " + String.join(" ", cmd));
-                PausedFork f = new PausedFork(v, port, new HostProcess(cmd));
+                List<String> cmd = Forks.hostCommand(v, port, arm.jvmArgs(jvmArgs), "serve", Integer.toString(s.agents));
+                System.out.println("[fleet] " + arm.title() + ": " + String.join(" ", cmd));
+                PausedFork f = new PausedFork(arm, port, new HostProcess(cmd));
                 // The pid names the fork's own files (e.g. -Xlog:...:file=x-%p.log via bench.host.jvmargs).
-                System.out.println("[fleet] capacity " + shape.property + " round " + (round + 1) + " " + v.title + ": pid " + f.pid);
+                System.out.println("[fleet] capacity " + shape.property + " round " + (round + 1) + " " + arm.title() + ": pid " + f.pid);
                 try {
                     f.host.await("READY", READY_TIMEOUT_MS);
                     long settleStart = System.nanoTime();
@@ -298,7 +391,7 @@ final class HeartbeatCapacity {
                     if (attempt > 1) {
                         throw e;
                     }
-                    System.out.println("[fleet] capacity " + shape.property + " round " + (round + 1) + " " + v.title
+                    System.out.println("[fleet] capacity " + shape.property + " round " + (round + 1) + " " + arm.title()
                             + ": host failed, retrying once in a fresh JVM: " + e.getMessage().lines().findFirst().orElse(""));
                 }
             }
@@ -330,12 +423,12 @@ final class HeartbeatCapacity {
         void finish(List<String> failures) throws Exception {
             signal("CONT");
             if (puts <= 0) {
-                failures.add(variant.title + ": the etcd stand-in received no renewal in the capacity windows");
+                failures.add(arm.title() + ": the etcd stand-in received no renewal in the capacity windows");
             }
             if (first != null && !heartbeatOff) {
-                double tasks = FleetScale.scrape(variant.metricsUrl(port)).value(FleetScale.TASKS) - first.value(FleetScale.TASKS);
+                double tasks = FleetScale.scrape(arm.variant.metricsUrl(port)).value(FleetScale.TASKS) - first.value(FleetScale.TASKS);
                 if (tasks <= 0) {
-                    failures.add(variant.title + ": " + FleetScale.TASKS + " did not move over the capacity windows (renewals not recorded)");
+                    failures.add(arm.title() + ": " + FleetScale.TASKS + " did not move over the capacity windows (renewals not recorded)");
                 }
             }
             host.send("exit");
@@ -363,7 +456,7 @@ final class HeartbeatCapacity {
 
         private void signal(String signal) throws Exception {
             if (!host.process().isAlive()) {
-                throw new IllegalStateException(variant.title + " host exited" + exitNote(host.process().exitValue())
+                throw new IllegalStateException(arm.title() + " host exited" + exitNote(host.process().exitValue())
                         + "; output:\n" + host.output());
             }
             Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
@@ -463,18 +556,43 @@ final class HeartbeatCapacity {
               .append(Variant.baselineDescription()).append(", against ").append(Variant.agentDescription())
               .append(" in the agent fork; \"plain\" below means that baseline.\n\n");
         }
+        if (s.emptyFork) {
+            sb.append("**Three forks per round** (`--capacity-empty-fork true`): a plain JVM, the empty agent (`-javaagent:benchmarks.jar`,"
+                    + " whose premain does nothing) and ours, warmed up in one of all six orders in turn and their windows alternating"
+                    + " ABCCBA, so that what any `-javaagent` costs (empty / plain) and what our agent adds to it (agent / empty) come"
+                    + " from the same hour as agent / plain. Every fork waits stopped through two others' starts, so the renewals'"
+                    + " request timeout is raised accordingly. The columns without \"empty\" and the verdict are as in a two-fork run;"
+                    + " the CPU table by thread group compares plain and agent only.\n\n");
+        }
+        List<String> agentJvmArgs = Forks.agentJvmArgs();
+        if (!agentJvmArgs.isEmpty()) {
+            sb.append("**JVM arguments of the forks with an agent only** (`-Dbench.agent.jvmargs`): `").append(String.join(" ", agentJvmArgs))
+              .append("`, next to their `-javaagent` and in no fork without one, as an operator would add them to JAVA_OPTS"
+                      + " with the agent: the ratios then price the agent together with these arguments.\n\n");
+        }
         for (Result c : results) {
+            boolean three = !c.empty.isEmpty();
             sb.append("**").append(c.shape.title).append("**\n\n");
-            sb.append("| round | order | plain renewals/s | agent renewals/s | agent / plain | per window pair | CPU µs per renewal plain / agent | of it JIT plain / agent | settled s plain / agent | load avg before → after |\n");
-            sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+            sb.append("| round | order | plain renewals/s | agent renewals/s | agent / plain | per window pair |")
+              .append(three ? " empty agent renewals/s | empty / plain | agent / empty |" : "")
+              .append(three ? " CPU µs per renewal plain / empty / agent |" : " CPU µs per renewal plain / agent |")
+              .append(" of it JIT plain / agent | settled s plain / agent | load avg before → after |\n");
+            sb.append("|---|---|---|---|---|---|").append(three ? "---|---|---|" : "").append("---|---|---|---|\n");
             List<Double> ratios = Stats.ratios(c.plain, c.agent);
             for (int r = 0; r < ratios.size(); r++) {
-                sb.append("| ").append(r + 1).append(" | ").append(c.plainFirst.get(r) ? "plain first" : "agent first")
+                sb.append("| ").append(r + 1).append(" | ").append(c.order.get(r))
                   .append(" | ").append(Stats.fmt("%,.0f", c.plain.get(r)))
                   .append(" | ").append(Stats.fmt("%,.0f", c.agent.get(r)))
                   .append(" | ").append(Stats.fmt("%.3f", ratios.get(r)))
-                  .append(" | ").append(fmtRatios(c.windowRatios.get(r)))
-                  .append(" | ").append(Stats.fmt("%,.0f", c.plainCpuUs.get(r))).append(" / ").append(Stats.fmt("%,.0f", c.agentCpuUs.get(r)))
+                  .append(" | ").append(fmtRatios(c.windowRatios.get(r)));
+                if (three) {
+                    sb.append(" | ").append(Stats.fmt("%,.0f", c.empty.get(r)))
+                      .append(" | ").append(Stats.fmt("%.3f", c.empty.get(r) / c.plain.get(r)))
+                      .append(" | ").append(Stats.fmt("%.3f", c.agent.get(r) / c.empty.get(r)));
+                }
+                sb.append(" | ").append(Stats.fmt("%,.0f", c.plainCpuUs.get(r)))
+                  .append(three ? " / " + Stats.fmt("%,.0f", c.emptyCpuUs.get(r)) : "")
+                  .append(" / ").append(Stats.fmt("%,.0f", c.agentCpuUs.get(r)))
                   .append(" | ").append(Stats.fmt("%.1f", jitUs(c.plainCpuByGroup.get(r)))).append(" / ").append(Stats.fmt("%.1f", jitUs(c.agentCpuByGroup.get(r))))
                   .append(" | ").append(c.settled.get(r))
                   .append(" | ").append(c.load.get(r)).append(" |\n");
@@ -494,7 +612,12 @@ final class HeartbeatCapacity {
             sb.append("- spread (max − min over a variant's forks, / its median): plain ")
               .append(Stats.fmt("%.1f %%", 100 * (p.max() - p.min()) / p.median())).append(", agent ")
               .append(Stats.fmt("%.1f %%", 100 * (a.max() - a.min()) / a.median())).append("\n");
-            sb.append("- difference: ").append(noise(c)).append("\n\n");
+            sb.append("- difference: ").append(noise(c)).append("\n");
+            if (three) {
+                sb.append("- empty / plain (what any `-javaagent` costs): ").append(pair(c.plain, c.empty, "the empty-agent fork")).append("\n");
+                sb.append("- agent / empty (what our agent adds to it): ").append(pair(c.empty, c.agent, "the agent fork")).append("\n");
+            }
+            sb.append("\n");
             sb.append(cpuByGroup(c));
         }
         return sb.toString();
@@ -572,6 +695,21 @@ final class HeartbeatCapacity {
                 + " rounds, and the median ratio's interval " + interval + " does not hold 1 (paired sign test)";
     }
 
+    /** A paired comparison of two forks in a few words: the median ratio test / base, its interval and the sign test's verdict. */
+    static String pair(List<Double> base, List<Double> test, String testFork) {
+        List<Double> ratios = Stats.ratios(base, test);
+        StringBuilder sb = new StringBuilder("median of ").append(ratios.size()).append(" paired rounds **")
+                .append(new Stats(ratios).summary("%.3f")).append("**");
+        if (ratios.size() < 2) {
+            return sb.append(", 1 round: not resolvable").toString();
+        }
+        long slower = Stats.perRound(base, test).stream().filter(d -> d < 0).count();
+        return sb.append(", interval ").append(new Stats(ratios).medianInterval(CONFIDENCE).describe("%.3f")).append(": ")
+                .append(Stats.signTestResolves(base, test, CONFIDENCE) ? "resolved" : "within noise")
+                .append(" (").append(testFork).append(" slower in ").append(slower).append(" of ").append(ratios.size()).append(")")
+                .toString();
+    }
+
     /** One line for the console (bench/run.sh shows the step's last lines). */
     static String summaryLine(Result c, boolean smoke) {
         List<Double> ratios = Stats.ratios(c.plain, c.agent);
@@ -580,6 +718,8 @@ final class HeartbeatCapacity {
                 ratios.size(), ratios.size() < 2 ? "" : ", median's interval " + c.ratioInterval().describe("%.3f"),
                 ratios.size() < 2 ? "not resolvable" : c.resolved() ? "difference resolved" : "difference within noise",
                 smoke ? " (SMOKE: a few seconds on a shared machine cannot resolve capacity; not a figure)"
-                        : "; target ≥ " + Stats.fmt("%.2f", TARGET) + ": " + verdict(c).replace("*", ""));
+                        : "; target ≥ " + Stats.fmt("%.2f", TARGET) + ": " + verdict(c).replace("*", ""))
+                + (c.empty.isEmpty() ? "" : "; empty/plain " + pair(c.plain, c.empty, "empty").replace("*", "")
+                        + "; agent/empty " + pair(c.empty, c.agent, "agent").replace("*", ""));
     }
 }

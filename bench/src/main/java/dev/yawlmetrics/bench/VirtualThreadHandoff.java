@@ -92,6 +92,10 @@ public final class VirtualThreadHandoff {
         sb.append(String.format(Locale.ROOT, "Virtual-thread hand-offs (park/unpark between two virtual threads, %,d per fork, %d carrier(s),"
                 + " ns per hand-off = median of the fork's last 4 of 6 passes), %d round(s), fork order rotating; agent %s%n%n",
                 handoffs, carriers, rounds, agent.getFileName()));
+        if (!Forks.agentJvmArgs().isEmpty()) {
+            sb.append("JVM arguments of the forks with an agent only (`-Dbench.agent.jvmargs`): `")
+              .append(String.join(" ", Forks.agentJvmArgs())).append("`\n\n");
+        }
         sb.append(table).append('\n');
         for (Fork f : Fork.values()) {
             sb.append(String.format(Locale.ROOT, "- %s: %s ns%n", f.title, new Stats(ns.get(f.ordinal())).summary("%.0f")));
@@ -117,6 +121,9 @@ public final class VirtualThreadHandoff {
         List<String> cmd = new ArrayList<>();
         cmd.add(Forks.java());
         cmd.add("-Djdk.virtualThreadScheduler.parallelism=" + carriers);
+        if (f != Fork.PLAIN) {
+            cmd.addAll(Forks.agentJvmArgs());
+        }
         switch (f) {
             case PLAIN -> { }
             case EMPTY -> cmd.add("-javaagent:" + EmptyAgent.jar());

@@ -81,7 +81,7 @@ class FleetScaleArithmeticTest {
             c.agent.add(agent.get(r));
             c.plainCpuUs.add(300.0);
             c.agentCpuUs.add(300.0);
-            c.plainFirst.add(r % 2 == 0);
+            c.order.add(r % 2 == 0 ? "plain first" : "agent first");
             c.load.add("1 → 1");
             c.settled.add("20 / 25");
             c.windowRatios.add(List.of(agent.get(r) / plain.get(r)));

@@ -33,6 +33,16 @@ class VirtualThreadHandoffTest {
                 "- ours / empty agent (what our agent adds to a hand-off)", "- ours / no agent")) {
             assertTrue(r.contains(expected), expected + " in:\n" + r);
         }
+        assertTrue(!r.contains("bench.agent.jvmargs"), r);
+        System.setProperty("bench.agent.jvmargs", "-XX:+UnlockExperimentalVMOptions -XX:-DoJVMTIVirtualThreadTransitions");
+        try {
+            String flagged = VirtualThreadHandoff.report(List.of(List.of(146.0), List.of(150.0), List.of(151.0)),
+                    1, 1_000_000, 1, Path.of("/x/yawl-metrics-agent.jar"), "| table |\n");
+            assertTrue(flagged.contains("JVM arguments of the forks with an agent only (`-Dbench.agent.jvmargs`):"
+                    + " `-XX:+UnlockExperimentalVMOptions -XX:-DoJVMTIVirtualThreadTransitions`"), flagged);
+        } finally {
+            System.clearProperty("bench.agent.jvmargs");
+        }
     }
 
     @Test

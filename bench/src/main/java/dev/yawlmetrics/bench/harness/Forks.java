@@ -28,17 +28,33 @@ public final class Forks {
         cmd.addAll(extraJvmArgs);
         // -Dbench.host.jvmargs="-agentpath:...": the same extra JVM arguments in every fork (a
         // profiler, a diagnostic flag), so that the variants still differ by the agent only.
-        for (String a : System.getProperty("bench.host.jvmargs", "").trim().split("\\s+")) {
-            if (!a.isEmpty()) {
-                cmd.add(a);
-            }
-        }
+        cmd.addAll(words("bench.host.jvmargs"));
         cmd.addAll(v.jvmArgs(port));
         cmd.add("-cp");
         cmd.add(classPath());
         cmd.add("dev.yawlmetrics.bench.fleet.BenchHost");
         cmd.addAll(List.of(hostArgs));
         return cmd;
+    }
+
+    /**
+     * {@code -Dbench.agent.jvmargs="..."}: JVM arguments for the forks that run a {@code -javaagent}
+     * (ours or the empty one) and for no other, as an operator would put them next to the agent in
+     * JAVA_OPTS, e.g. a flag that changes what having any agent costs the JVM. The steps that
+     * honour it (the capacity comparison, the hand-off step) say so in their reports.
+     */
+    public static List<String> agentJvmArgs() {
+        return words("bench.agent.jvmargs");
+    }
+
+    private static List<String> words(String property) {
+        List<String> out = new ArrayList<>();
+        for (String a : System.getProperty(property, "").trim().split("\\s+")) {
+            if (!a.isEmpty()) {
+                out.add(a);
+            }
+        }
+        return out;
     }
 
     public static int freePort() {
