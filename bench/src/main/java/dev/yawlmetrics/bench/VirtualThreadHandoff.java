@@ -117,7 +117,8 @@ public final class VirtualThreadHandoff {
                 resolved ? "difference resolved" : "within noise", higher, diffs.size());
     }
 
-    private static double fork(Fork f, Path agent, int handoffs, int carriers) throws IOException, InterruptedException {
+    /** The fork's command line: the forks with an agent get {@link Forks#agentJvmArgs}, the one without does not. */
+    static List<String> command(Fork f, Path agent, int handoffs, int carriers) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Forks.java());
         cmd.add("-Djdk.virtualThreadScheduler.parallelism=" + carriers);
@@ -131,6 +132,11 @@ public final class VirtualThreadHandoff {
             case OURS -> cmd.add("-javaagent:" + agent + "=port=0,host=127.0.0.1");
         }
         cmd.addAll(List.of("-cp", Forks.classPath(), VirtualThreadHandoff.class.getName(), "child", Integer.toString(handoffs)));
+        return cmd;
+    }
+
+    private static double fork(Fork f, Path agent, int handoffs, int carriers) throws IOException, InterruptedException {
+        List<String> cmd = command(f, agent, handoffs, carriers);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out;
         try {

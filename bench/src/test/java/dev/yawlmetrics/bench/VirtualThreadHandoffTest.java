@@ -45,6 +45,23 @@ class VirtualThreadHandoffTest {
         }
     }
 
+    /** The flags of -Dbench.agent.jvmargs reach the forks with an agent, never the one without. */
+    @Test
+    void agentJvmArgumentsReachTheForksWithAnAgentOnly() {
+        Path agent = Path.of("/x/yawl-metrics-agent.jar");
+        String flag = "-XX:-DoJVMTIVirtualThreadTransitions";
+        System.setProperty("bench.agent.jvmargs", "-XX:+UnlockExperimentalVMOptions " + flag);
+        try {
+            assertTrue(!VirtualThreadHandoff.command(VirtualThreadHandoff.Fork.PLAIN, agent, 1000, 1).contains(flag));
+            for (VirtualThreadHandoff.Fork f : List.of(VirtualThreadHandoff.Fork.EMPTY, VirtualThreadHandoff.Fork.OURS)) {
+                List<String> cmd = VirtualThreadHandoff.command(f, agent, 1000, 1);
+                assertTrue(cmd.contains(flag) && cmd.stream().anyMatch(a -> a.startsWith("-javaagent:")), f + ": " + cmd);
+            }
+        } finally {
+            System.clearProperty("bench.agent.jvmargs");
+        }
+    }
+
     @Test
     void nonsenseOptionsAreRefusedBeforeAnyForkStarts() {
         // The message, not only the type: without -Dbench.agent.jar the missing jar is refused with
