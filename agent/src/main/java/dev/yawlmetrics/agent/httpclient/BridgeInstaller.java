@@ -53,6 +53,7 @@ final class BridgeInstaller {
 
     static synchronized Class<?> install(Instrumentation inst, Function<java.net.http.HttpRequest, Object> onStart,
                                          Consumer<Object> onHeaders, BiConsumer<Object, Object> onReturn,
+                                         Function<java.net.http.HttpRequest, Object> onSendStart,
                                          BiConsumer<Object, Object> onSendEnd) throws Exception {
         if (installed != null) {
             return installed;
@@ -75,20 +76,23 @@ final class BridgeInstaller {
         } catch (ClassNotFoundException notYet) {
             bridge = lookup.defineClass(remap(classFile(HttpClientBridge.class)));
         }
-        connect(bridge, onStart, onHeaders, onReturn, onSendEnd);
+        connect(bridge, onStart, onHeaders, onReturn, onSendStart, onSendEnd);
         installed = bridge;
         return bridge;
     }
 
     /** Checks the bridge's shape first, so a bridge this version cannot use gets no callback at all. */
     static void connect(Class<?> bridge, Function<java.net.http.HttpRequest, Object> onStart, Consumer<Object> onHeaders,
-                        BiConsumer<Object, Object> onReturn, BiConsumer<Object, Object> onSendEnd) throws ReflectiveOperationException {
+                        BiConsumer<Object, Object> onReturn, Function<java.net.http.HttpRequest, Object> onSendStart,
+                        BiConsumer<Object, Object> onSendEnd) throws ReflectiveOperationException {
         requireCurrentShape(bridge);
-        // Reflection is allowed: the package is open to the agent's module.
+        // Reflection is allowed: the package is open to the agent's module. The ends before the
+        // starts, so no request is started whose end has nowhere to go.
         bridge.getField("onSendEnd").set(null, onSendEnd);
-        bridge.getField("onStart").set(null, onStart);
-        bridge.getField("onHeaders").set(null, onHeaders);
         bridge.getField("onReturn").set(null, onReturn);
+        bridge.getField("onHeaders").set(null, onHeaders);
+        bridge.getField("onSendStart").set(null, onSendStart);
+        bridge.getField("onStart").set(null, onStart);
     }
 
     /** Clears the callbacks (the bridge then tracks nothing); the next install sets them again. */
@@ -97,6 +101,7 @@ final class BridgeInstaller {
         installed = null;
         if (bridge != null) {
             bridge.getField("onStart").set(null, null);
+            bridge.getField("onSendStart").set(null, null);
             bridge.getField("onHeaders").set(null, null);
             bridge.getField("onReturn").set(null, null);
             bridge.getField("onSendEnd").set(null, null);

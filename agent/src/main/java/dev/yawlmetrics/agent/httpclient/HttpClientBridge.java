@@ -15,13 +15,17 @@ import java.util.function.Function;
  * types only: the agent installs its callbacks as {@code java.util.function} objects, and every
  * call is a null check plus a try/catch, so a missing or failing agent never reaches the caller.
  *
- * <p>An instance wraps the caller's {@link HttpResponse.BodyHandler}: the JDK calls
+ * <p>An instance wraps the body handler of an asynchronous request: the JDK calls
  * {@link #apply} exactly when the final response's status line and headers have arrived, which
- * is how "pending" (no response yet) is told apart from "active" (in flight).
+ * is how "pending" (no response yet) is told apart from "active" (in flight). A synchronous
+ * {@code send} keeps the caller's own handler: its caller can use nothing before send returns,
+ * and the client's threads then run none of the agent's code for the engine's requests.
  */
 public final class HttpClientBridge implements HttpResponse.BodyHandler<Object> {
-    /** request -> token, or null when the request is not tracked. */
+    /** request -> token, or null when the request is not tracked: an asynchronous request. */
     public static volatile Function<HttpRequest, Object> onStart;
+    /** request -> token, or null: a synchronous send (no headers callback will follow; {@link #onSendEnd} ends it). */
+    public static volatile Function<HttpRequest, Object> onSendStart;
     /** token: the final response headers arrived. */
     public static volatile Consumer<Object> onHeaders;
     /** (token, the CompletableFuture returned to the caller, or the Throwable thrown instead). */
@@ -38,9 +42,17 @@ public final class HttpClientBridge implements HttpResponse.BodyHandler<Object> 
     }
 
     public static Object start(HttpRequest request) {
+        return begin(onStart, request);
+    }
+
+    /** Entry of {@code send}: its token, handed back to {@link #endSend} at its exit. */
+    public static Object startSend(HttpRequest request) {
+        return begin(onSendStart, request);
+    }
+
+    private static Object begin(Function<HttpRequest, Object> callback, HttpRequest request) {
         try {
-            Function<HttpRequest, Object> f = onStart;
-            return f == null ? null : f.apply(request);
+            return callback == null ? null : callback.apply(request);
         } catch (Throwable t) {
             return null;
         }

@@ -70,7 +70,7 @@ public final class HttpClientInstrumentation implements InstrumentationModule {
         }
         BridgeInstaller.install(context.instrumentation(),
                 HttpClientRecorder::start, HttpClientRecorder::headers, HttpClientRecorder::returned,
-                HttpClientRecorder::sendEnded);
+                HttpClientRecorder::startSend, HttpClientRecorder::sendEnded);
         MetricsAgentLog.debug("httpclient: bridge " + BridgeInstaller.BRIDGE_NAME + " defined in module java.net.http");
     }
 
@@ -109,18 +109,18 @@ public final class HttpClientInstrumentation implements InstrumentationModule {
         }
 
         /**
-         * Inlined into HttpClientImpl, calling the bridge inside java.net.http: a token per request,
-         * the body handler wrapped (to see the response headers), and at exit the response (send)
-         * or the returned future (sendAsync), or the exception, rethrown unchanged, handed to the
-         * bridge. Never changes the result. send reaches the funnel with no executor, and the
-         * funnel leaves such calls to send's own advice.
+         * Inlined into HttpClientImpl, calling the bridge inside java.net.http: a token per request
+         * and at exit the response (send) or the returned future (sendAsync), or the exception,
+         * rethrown unchanged, handed to the bridge. Never changes the result. Only sendAsync's body
+         * handler is wrapped (to see the response headers); send keeps the caller's own, so the
+         * client's threads run no agent code for it. send reaches the funnel with no executor, and
+         * the funnel leaves such calls to send's own advice.
          */
         @Override
         public void transform(Weaving weaving) {
             String bridge = BridgeInstaller.BRIDGE_NAME.replace('.', '/');
             weaving.advise(SEND, MethodAdvice.builder()
-                    .enterValue(Hook.of(HttpClientBridge.class, "start").on(bridge), argument(0))
-                    .enterReplacingArgument(1, Hook.of(HttpClientBridge.class, "wrap").on(bridge), argument(1), enterValue())
+                    .enterValue(Hook.of(HttpClientBridge.class, "startSend").on(bridge), argument(0))
                     .exit(Hook.of(HttpClientBridge.class, "endSend").on(bridge), enterValue(), outcome())
                     .onThrowable().build());
             weaving.advise(FUNNEL, MethodAdvice.builder()

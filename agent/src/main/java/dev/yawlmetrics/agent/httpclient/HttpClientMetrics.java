@@ -24,9 +24,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>A request is <em>active</em> from the moment the client accepts it ({@code send} or
  * {@code sendAsync} entered) until the caller has its outcome: {@code send} returns or throws, or
  * the future {@code sendAsync} handed to the caller completes (normally, exceptionally, or by
- * cancellation). It is <em>pending</em> while active and the final response's
- * status line and headers have not arrived yet (queued for a connection, connecting, TLS,
- * sending, waiting for the server, following redirects); after that it is only reading the body.
+ * cancellation). It is <em>pending</em> while active and the caller cannot use a response yet:
+ * for {@code sendAsync}, until the final response's status line and headers arrive (queued for a
+ * connection, connecting, TLS, sending, waiting for the server, following redirects), after which
+ * it is only reading the body; for {@code send}, until send returns, since its caller gets the
+ * headers and the body together. Not watching a synchronous send's headers keeps the agent's code
+ * off the client's threads for every etcd call the engine makes (docs/benchmarks.md).
  */
 public final class HttpClientMetrics {
     static final String[] METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "OTHER"};
@@ -40,8 +43,14 @@ public final class HttpClientMetrics {
     private final int capacity;
     /** Allowed hosts (lower case); empty = no host label at all. */
     private final List<String> hosts;
+    /** Asynchronous requests in flight, and those of them still waiting for their headers. */
     private final AtomicLong active = new AtomicLong();
     private final AtomicLong pending = new AtomicLong();
+    /**
+     * Synchronous sends in flight: active and pending both, as one count (one atomic add at each
+     * end of a send, on the caller's thread, instead of four, two of them on the client's thread).
+     */
+    private final AtomicLong sendsInFlight = new AtomicLong();
     /** [host][method][status], created on first use so unused combinations export nothing. */
     private final AtomicReferenceArray<Counter> sent;
     private final AtomicReferenceArray<Counter> timeouts;
@@ -69,14 +78,15 @@ public final class HttpClientMetrics {
             timeoutCounter(h, TIMEOUT_CONNECT);
             timeoutCounter(h, TIMEOUT_REQUEST);
         }
-        Gauge.builder(MetricNames.HTTP_CONNECTIONS_ACTIVE, active, AtomicLong::get)
+        Gauge.builder(MetricNames.HTTP_CONNECTIONS_ACTIVE, this, HttpClientMetrics::active)
                 .description("java.net.http requests in flight: accepted by the client, outcome not yet handed to the caller")
                 .register(registry);
-        Gauge.builder(MetricNames.HTTP_CONNECTIONS_PENDING, pending, AtomicLong::get)
-                .description("java.net.http requests in flight whose final response headers have not arrived yet")
+        Gauge.builder(MetricNames.HTTP_CONNECTIONS_PENDING, this, HttpClientMetrics::pending)
+                .description("java.net.http requests in flight whose caller cannot use a response yet: sendAsync's"
+                        + " until the final response headers arrive, send's until send returns")
                 .register(registry);
         int cap = this.capacity;
-        Gauge.builder(MetricNames.HTTP_POOL_UTILIZATION, active, a -> a.get() * 100.0 / cap)
+        Gauge.builder(MetricNames.HTTP_POOL_UTILIZATION, this, m -> m.active() * 100.0 / cap)
                 .description("Requests in flight as a percentage of the configured nominal capacity"
                         + " (yawl.instrumentation.httpclient.capacity=" + cap + "); a theoretical saturation figure")
                 .register(registry);
@@ -103,24 +113,51 @@ public final class HttpClientMetrics {
         final long startNanos;
         final int method;
         final int host;
+        /**
+         * A synchronous send's: no headers callback, no state change, ended once by send's exit
+         * ({@link #sendFinished}). A final field, not a state value: a volatile write in the
+         * constructor would cost a full fence per request.
+         */
+        final boolean send;
         private volatile int state;
 
-        Request(long startNanos, int method, int host) {
+        Request(long startNanos, int method, int host, boolean send) {
             this.startNanos = startNanos;
             this.method = method;
             this.host = host;
+            this.send = send;
         }
     }
 
+    /** An asynchronous request: pending until {@link #headersArrived}, active until {@link #finished}. */
     public Request start(String method, String host, long nowNanos) {
-        Request r = new Request(nowNanos, methodIndex(method), hostIndex(host));
+        Request r = new Request(nowNanos, methodIndex(method), hostIndex(host), false);
         active.incrementAndGet();
         pending.incrementAndGet();
         return r;
     }
 
+    /** A synchronous send: active and pending until {@link #sendFinished}. */
+    public Request startSend(String method, String host, long nowNanos) {
+        Request r = new Request(nowNanos, methodIndex(method), hostIndex(host), true);
+        sendsInFlight.incrementAndGet();
+        return r;
+    }
+
+    /**
+     * A synchronous send returned or threw. Called exactly once per {@link #startSend}, on the
+     * caller's thread, by send's exit; a token of another kind is ignored.
+     */
+    public void sendFinished(Request r, Object response, Throwable error, long nowNanos) {
+        if (!r.send) {
+            return;
+        }
+        count(r, response, error, nowNanos);
+        sendsInFlight.decrementAndGet();
+    }
+
     public void headersArrived(Request r) {
-        if (Request.STATE.compareAndSet(r, Request.PENDING, Request.HEADERS)) {
+        if (!r.send && Request.STATE.compareAndSet(r, Request.PENDING, Request.HEADERS)) {
             pending.decrementAndGet();
         }
     }
@@ -130,12 +167,25 @@ public final class HttpClientMetrics {
      * per request counts.
      */
     public void finished(Request r, Object response, Throwable error, long nowNanos) {
+        if (r.send) {
+            return; // a synchronous send's token: only sendFinished ends it
+        }
         int before = (int) Request.STATE.getAndSet(r, Request.DONE);
         if (before == Request.DONE) {
             return;
         }
-        // Count the request as sent before it leaves the in-flight gauges: a scrape in between
-        // then sees it twice (briefly), never not at all.
+        count(r, response, error, nowNanos);
+        if (before == Request.PENDING) {
+            pending.decrementAndGet();
+        }
+        active.decrementAndGet();
+    }
+
+    /**
+     * Counts the request as sent before it leaves the in-flight gauges: a scrape in between then
+     * sees it twice (briefly), never not at all.
+     */
+    private void count(Request r, Object response, Throwable error, long nowNanos) {
         int status = response instanceof HttpResponse ? statusIndex(((HttpResponse<?>) response).statusCode()) : STATUS_NONE;
         sentCounter(r.host, r.method, status).increment();
         latency[r.host].record((nowNanos - r.startNanos) / 1_000_000.0);
@@ -145,18 +195,14 @@ public final class HttpClientMetrics {
                 timeoutCounter(r.host, kind).increment();
             }
         }
-        if (before == Request.PENDING) {
-            pending.decrementAndGet();
-        }
-        active.decrementAndGet();
     }
 
     /** False when no host label is configured: then the caller need not look up the request's host at all. */
     public boolean labelsHosts() { return !hosts.isEmpty(); }
 
-    public long active() { return active.get(); }
+    public long active() { return active.get() + sendsInFlight.get(); }
 
-    public long pending() { return pending.get(); }
+    public long pending() { return pending.get() + sendsInFlight.get(); }
 
     private Counter sentCounter(int host, int method, int status) {
         int i = (host * METHODS.length + method) * STATUS_CLASSES.length + status;

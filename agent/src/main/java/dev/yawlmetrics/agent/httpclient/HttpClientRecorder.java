@@ -9,9 +9,9 @@ import java.net.http.HttpRequest;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The agent side of {@link HttpClientBridge}: its four callbacks. They run on the caller's
- * thread (start, return, the end of a synchronous send) and on the client's threads (headers,
- * completion of an asynchronous one); each catches everything.
+ * The agent side of {@link HttpClientBridge}: its five callbacks. They run on the caller's
+ * thread (start, return, both ends of a synchronous send) and on the client's threads (headers
+ * and completion of an asynchronous request); each catches everything.
  */
 final class HttpClientRecorder {
     private HttpClientRecorder() {}
@@ -21,9 +21,21 @@ final class HttpClientRecorder {
             context.config().httpClientCapacity(), context.config().httpClientHosts()));
 
     static Object start(HttpRequest request) {
+        return begin(request, false);
+    }
+
+    static Object startSend(HttpRequest request) {
+        return begin(request, true);
+    }
+
+    private static Object begin(HttpRequest request, boolean send) {
         try {
             HttpClientMetrics m = METRICS.get();
-            return m == null ? null : m.start(request.method(), m.labelsHosts() ? hostOf(request) : null, System.nanoTime());
+            if (m == null) {
+                return null;
+            }
+            String host = m.labelsHosts() ? hostOf(request) : null;
+            return send ? m.startSend(request.method(), host, System.nanoTime()) : m.start(request.method(), host, System.nanoTime());
         } catch (Throwable t) {
             MetricsAgentHealth.recordingError(InstrumentationName.HTTPCLIENT, t);
             return null;
@@ -70,10 +82,17 @@ final class HttpClientRecorder {
 
     /** A synchronous send returned or threw: recorded on the caller's thread, no stage on any future. */
     static void sendEnded(Object token, Object responseOrThrowable) {
-        if (token instanceof HttpClientMetrics.Request) {
-            complete((HttpClientMetrics.Request) token,
-                    responseOrThrowable instanceof Throwable ? null : responseOrThrowable,
-                    responseOrThrowable instanceof Throwable ? (Throwable) responseOrThrowable : null);
+        try {
+            if (token instanceof HttpClientMetrics.Request) {
+                HttpClientMetrics m = METRICS.get();
+                if (m != null) {
+                    boolean threw = responseOrThrowable instanceof Throwable;
+                    m.sendFinished((HttpClientMetrics.Request) token, threw ? null : responseOrThrowable,
+                            threw ? (Throwable) responseOrThrowable : null, System.nanoTime());
+                }
+            }
+        } catch (Throwable t) {
+            MetricsAgentHealth.recordingError(InstrumentationName.HTTPCLIENT, t);
         }
     }
 

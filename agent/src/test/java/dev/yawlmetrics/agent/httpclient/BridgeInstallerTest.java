@@ -48,6 +48,38 @@ class BridgeInstallerTest {
     }
 
     /**
+     * The bridge of the version before synchronous sends got their own start (and kept the caller's
+     * body handler): everything but {@code startSend} and {@code onSendStart}.
+     */
+    public static final class PreviousBridge {
+        public static volatile java.util.function.Function<java.net.http.HttpRequest, Object> onStart;
+        public static volatile java.util.function.Consumer<Object> onHeaders;
+        public static volatile java.util.function.BiConsumer<Object, Object> onReturn;
+        public static volatile java.util.function.BiConsumer<Object, Object> onSendEnd;
+
+        public static Object start(java.net.http.HttpRequest request) { return null; }
+
+        public static Object startAsync(java.net.http.HttpRequest request, java.util.concurrent.Executor executor) { return null; }
+
+        public static void endSend(Object token, Object responseOrThrowable) {}
+
+        @SuppressWarnings("rawtypes")
+        public static java.net.http.HttpResponse.BodyHandler wrap(java.net.http.HttpResponse.BodyHandler h, Object token) { return h; }
+
+        public static void end(Object token, Object futureOrThrowable) {}
+    }
+
+    /** Its advice would call startSend at every synchronous send: refused, with no callback set. */
+    @Test
+    void theBridgeOfThePreviousVersionLacksStartSendAndIsRefused() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> BridgeInstaller.connect(PreviousBridge.class, r -> null, t -> { }, (t, v) -> { }, r -> null, (t, v) -> { }));
+        assertTrue(e.getMessage().contains("method startSend"), e.getMessage());
+        assertNull(PreviousBridge.onSendEnd, "the refused bridge got a callback");
+        assertNull(PreviousBridge.onStart, "the refused bridge got a callback");
+    }
+
+    /**
      * Advice that calls a method the defined bridge lacks would throw inside the JDK's client: such
      * a bridge is refused before it gets any callback (connecting it would otherwise succeed, its
      * fields being all there).
@@ -56,17 +88,21 @@ class BridgeInstallerTest {
     void aBridgeOfAnEarlierAgentVersionIsRefusedBeforeItIsConnected() throws Exception {
         java.util.function.Function<java.net.http.HttpRequest, Object> start = r -> null;
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> BridgeInstaller.connect(EarlierBridge.class, start, t -> { }, (t, v) -> { }, (t, v) -> { }));
+                () -> BridgeInstaller.connect(EarlierBridge.class, start, t -> { }, (t, v) -> { }, r -> null, (t, v) -> { }));
         assertTrue(e.getMessage().contains("earlier agent version") && e.getMessage().contains("JVM restart"), e.getMessage());
-        assertTrue(e.getMessage().contains("startAsync") || e.getMessage().contains("endSend"), e.getMessage());
+        assertTrue(e.getMessage().contains("startAsync") || e.getMessage().contains("endSend")
+                || e.getMessage().contains("startSend"), e.getMessage());
         assertNull(EarlierBridge.onStart, "the refused bridge got a callback");
         assertNull(EarlierBridge.onSendEnd, "the refused bridge got a callback");
 
+        java.util.function.Function<java.net.http.HttpRequest, Object> startSend = r -> null;
         try {
-            BridgeInstaller.connect(HttpClientBridge.class, start, t -> { }, (t, v) -> { }, (t, v) -> { });
+            BridgeInstaller.connect(HttpClientBridge.class, start, t -> { }, (t, v) -> { }, startSend, (t, v) -> { });
             assertSame(start, HttpClientBridge.onStart);
+            assertSame(startSend, HttpClientBridge.onSendStart);
         } finally {
             HttpClientBridge.onStart = null;
+            HttpClientBridge.onSendStart = null;
             HttpClientBridge.onHeaders = null;
             HttpClientBridge.onReturn = null;
             HttpClientBridge.onSendEnd = null;

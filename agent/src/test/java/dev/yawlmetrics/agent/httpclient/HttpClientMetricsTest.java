@@ -43,6 +43,42 @@ class HttpClientMetricsTest {
         assertFalse(text.contains("host="), text);
     }
 
+    /**
+     * A synchronous send is active and pending from its start until send's exit ends it: its
+     * caller gets headers and body together, and the agent does not watch its headers.
+     */
+    @Test
+    void aSynchronousSendIsActiveAndPendingUntilItEndsAndIsCountedOnce() {
+        HttpClientMetrics m = new HttpClientMetrics(registry, 4, List.of());
+        HttpClientMetrics.Request async = m.start("GET", null, 0);
+        m.headersArrived(async);
+        HttpClientMetrics.Request send = m.startSend("PUT", null, 0);
+        assertEquals(2, m.active());
+        assertEquals(1, m.pending());
+        assertTrue(registry.scrape().contains("yawl_http_client_connections_pending 1.0"), registry.scrape());
+        assertTrue(registry.scrape().contains("yawl_http_client_pool_utilization_percent 50.0"), registry.scrape());
+        // Callbacks of the other kind do not touch a send: no headers callback, no async end.
+        m.headersArrived(send);
+        m.finished(send, null, null, 1);
+        assertEquals(2, m.active());
+        assertEquals(1, m.pending());
+        m.sendFinished(send, null, new HttpTimeoutException("t"), 400_000_000L);
+        assertEquals(1, m.active());
+        assertEquals(0, m.pending());
+        // And an async token given to sendFinished is ignored.
+        m.sendFinished(async, null, null, 1);
+        assertEquals(1, m.active());
+        m.finished(async, null, null, 1);
+        assertEquals(0, m.active());
+        String text = registry.scrape();
+        assertTrue(text.contains("yawl_http_client_requests_sent_total{method=\"PUT\",status_class=\"none\"} 1.0"), text);
+        assertTrue(text.contains("yawl_http_client_requests_sent_total{method=\"GET\",status_class=\"none\"} 1.0"), text);
+        assertTrue(text.contains("yawl_http_client_connection_timeout_count_total{reason=\"request\"} 1.0"), text);
+        assertTrue(text.contains("yawl_http_client_request_latency_ms_count 2"), text);
+        assertTrue(text.contains("yawl_http_client_request_latency_ms_bucket{le=\"200.0\"} 1"), text);
+        assertTrue(text.contains("yawl_http_client_connections_active 0.0"), text);
+    }
+
     @Test
     void finishingWithoutHeadersAlsoClearsPending() {
         HttpClientMetrics m = new HttpClientMetrics(registry, 4, List.of());

@@ -120,6 +120,7 @@ public class HttpClientCalls extends InstrumentedCall {
     static final class Bridge {
         static final String NAME = "jdk.internal.net.http.YawlMetricsHttpBridge";
         static final MethodHandle START;
+        static final MethodHandle START_SEND;
         static final MethodHandle WRAP;
         static final MethodHandle END;
         static final MethodHandle END_SEND;
@@ -127,6 +128,7 @@ public class HttpClientCalls extends InstrumentedCall {
 
         static {
             MethodHandle start = null;
+            MethodHandle startSend = null;
             MethodHandle wrap = null;
             MethodHandle end = null;
             MethodHandle endSend = null;
@@ -134,6 +136,7 @@ public class HttpClientCalls extends InstrumentedCall {
                 Class<?> bridge = Class.forName(NAME, true, HttpClient.class.getClassLoader());
                 MethodHandles.Lookup lookup = MethodHandles.lookup();
                 start = lookup.findStatic(bridge, "start", MethodType.methodType(Object.class, HttpRequest.class));
+                startSend = lookup.findStatic(bridge, "startSend", MethodType.methodType(Object.class, HttpRequest.class));
                 wrap = lookup.findStatic(bridge, "wrap", MethodType.methodType(HttpResponse.BodyHandler.class,
                         HttpResponse.BodyHandler.class, Object.class));
                 end = lookup.findStatic(bridge, "end", MethodType.methodType(void.class, Object.class, Object.class));
@@ -144,6 +147,7 @@ public class HttpClientCalls extends InstrumentedCall {
                 throw new IllegalStateException("agent's bridge found but not callable", e);
             }
             START = start;
+            START_SEND = startSend;
             WRAP = wrap;
             END = end;
             END_SEND = endSend;
@@ -243,18 +247,16 @@ public class HttpClientCalls extends InstrumentedCall {
 
     /**
      * The same for a synchronous {@code send}, the engine's path (every etcd call, so every
-     * heartbeat renewal): start and wrap at send's entry, the headers callback, and send's exit
-     * with the response, recorded right there on the caller's thread; no stage on any future.
-     * The plain fork applies the handler and returns the response.
+     * heartbeat renewal): start at send's entry and send's exit with the response, recorded right
+     * there on the caller's thread; the caller's body handler is not wrapped, so no headers
+     * callback, and no stage on any future. The plain fork applies the handler and returns the response.
      */
     @Benchmark
-    @SuppressWarnings("unchecked")
     public Object bridgeAndRecorderOnlySync(NoIo n) throws Throwable {
         HttpResponse.BodyHandler<String> handler = n.handler;
         Object token = null;
         if (Bridge.PRESENT) {
-            token = (Object) Bridge.START.invokeExact(n.request);
-            handler = (HttpResponse.BodyHandler<String>) Bridge.WRAP.invokeExact((HttpResponse.BodyHandler) n.handler, token);
+            token = (Object) Bridge.START_SEND.invokeExact(n.request);
         }
         HttpResponse.BodySubscriber<String> sub = handler.apply(null);
         if (Bridge.PRESENT) {

@@ -593,7 +593,7 @@ final class YawlDashboards {
 
         d.row("HTTP client (java.net.http, every outbound call)");
         d.add(new Panel("timeseries", "HTTP requests in flight and pending")).ask("Are outbound requests queuing?", "1.4 charts 1 and 2")
-                .desc("Requests in flight (connections_active) and requests still waiting to connect or for a response header (connections_pending), per pod. Healthy: active well under 5 % of the nominal capacity, pending 0-100; pending above 500 for 5 minutes fires HTTPClientQueueBuilding.")
+                .desc("Requests in flight (connections_active) and requests still waiting to connect or for a response (connections_pending: an async request until its headers arrive, a synchronous send until it returns), per pod. Healthy: active well under 5 % of the nominal capacity, pending 0-100; pending above 500 for 5 minutes fires HTTPClientQueueBuilding.")
                 .unit("short").min(0).size(8, 8)
                 .thresholds("green", null, "red", 500)
                 .range("sum by (instance) (yawl_http_client_connections_active{" + A + "})", "active {{instance}}")

@@ -101,6 +101,34 @@ class HttpClientRequestsTest {
         }
     }
 
+    /**
+     * Pending means "the caller cannot use a response yet": an asynchronous request stops being
+     * pending when its headers arrive (the agent wraps its body handler), a synchronous send when
+     * it returns (its handler is the caller's own: the client's threads run no agent code for it).
+     * /trickle sends its headers at once and its body 4 s later.
+     */
+    @Test
+    void aSendIsPendingUntilItReturnsAnAsyncRequestUntilItsHeadersArrive() throws Exception {
+        try (AgentJvm jvm = AgentJvm.builder(HttpClientHost.class).start().awaitReady()) {
+            assertEquals("started=1", jvm.command("trickle async 1"));
+            assertEquals("started=1", jvm.command("trickle sync 1"));
+            jvm.scrapeUntil("2 in flight, the async one past its headers", TEN_S,
+                    x -> x.value("yawl_http_client_connections_active") == 2.0
+                            && x.value("yawl_http_client_connections_pending") == 1.0);
+            // Both requests' headers have been out for a while now; the send is still pending.
+            Thread.sleep(1000);
+            Scrape during = jvm.scrape();
+            assertEquals(2.0, during.value("yawl_http_client_connections_active"), during.text());
+            assertEquals(1.0, during.value("yawl_http_client_connections_pending"), during.text());
+            assertEquals(0.0, during.sum(SENT), during.text());
+            Scrape after = jvm.scrapeUntil("both bodies read, both counted", TEN_S,
+                    x -> x.sum(SENT) == 2.0 && x.value("yawl_http_client_connections_active") == 0.0);
+            assertEquals(0.0, after.value("yawl_http_client_connections_pending"), after.text());
+            assertEquals(2.0, after.value(SENT, "method", "GET", "status_class", "2xx"), after.text());
+            assertNoJvmWarnings(jvm);
+        }
+    }
+
     @Test
     void allowlistedHostsBecomeAHostLabelOthersDoNot() throws Exception {
         try (AgentJvm jvm = AgentJvm.builder(HttpClientHost.class)
