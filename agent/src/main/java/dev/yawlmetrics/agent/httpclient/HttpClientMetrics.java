@@ -119,9 +119,16 @@ public final class HttpClientMetrics {
          * constructor would cost a full fence per request.
          */
         final boolean send;
+        /**
+         * The meters that counted this request in flight: only they may count it out. A request
+         * sent before a detach and ending after a re-attach reaches the new meters, which never
+         * counted it in; without this their in-flight gauges would stay one too low for good.
+         */
+        final HttpClientMetrics owner;
         private volatile int state;
 
-        Request(long startNanos, int method, int host, boolean send) {
+        Request(HttpClientMetrics owner, long startNanos, int method, int host, boolean send) {
+            this.owner = owner;
             this.startNanos = startNanos;
             this.method = method;
             this.host = host;
@@ -131,7 +138,7 @@ public final class HttpClientMetrics {
 
     /** An asynchronous request: pending until {@link #headersArrived}, active until {@link #finished}. */
     public Request start(String method, String host, long nowNanos) {
-        Request r = new Request(nowNanos, methodIndex(method), hostIndex(host), false);
+        Request r = new Request(this, nowNanos, methodIndex(method), hostIndex(host), false);
         active.incrementAndGet();
         pending.incrementAndGet();
         return r;
@@ -139,17 +146,17 @@ public final class HttpClientMetrics {
 
     /** A synchronous send: active and pending until {@link #sendFinished}. */
     public Request startSend(String method, String host, long nowNanos) {
-        Request r = new Request(nowNanos, methodIndex(method), hostIndex(host), true);
+        Request r = new Request(this, nowNanos, methodIndex(method), hostIndex(host), true);
         sendsInFlight.incrementAndGet();
         return r;
     }
 
     /**
      * A synchronous send returned or threw. Called exactly once per {@link #startSend}, on the
-     * caller's thread, by send's exit; a token of another kind is ignored.
+     * caller's thread, by send's exit; a token of another kind, or of other meters, is ignored.
      */
     public void sendFinished(Request r, Object response, Throwable error, long nowNanos) {
-        if (!r.send) {
+        if (!r.send || r.owner != this) {
             return;
         }
         count(r, response, error, nowNanos);
@@ -157,7 +164,7 @@ public final class HttpClientMetrics {
     }
 
     public void headersArrived(Request r) {
-        if (!r.send && Request.STATE.compareAndSet(r, Request.PENDING, Request.HEADERS)) {
+        if (!r.send && r.owner == this && Request.STATE.compareAndSet(r, Request.PENDING, Request.HEADERS)) {
             pending.decrementAndGet();
         }
     }
@@ -167,8 +174,8 @@ public final class HttpClientMetrics {
      * per request counts.
      */
     public void finished(Request r, Object response, Throwable error, long nowNanos) {
-        if (r.send) {
-            return; // a synchronous send's token: only sendFinished ends it
+        if (r.send || r.owner != this) {
+            return; // a synchronous send's token (only sendFinished ends it), or other meters'
         }
         int before = (int) Request.STATE.getAndSet(r, Request.DONE);
         if (before == Request.DONE) {

@@ -79,6 +79,23 @@ class HttpClientMetricsTest {
         assertTrue(text.contains("yawl_http_client_connections_active 0.0"), text);
     }
 
+    /** Requests started before a detach end after a re-attach, on new meters that never counted them. */
+    @Test
+    void requestsOfOtherMetersAreLeftAlone() {
+        HttpClientMetrics before = new HttpClientMetrics(MetricsAgentRegistry.newRegistry(Map.of()), 4, List.of());
+        HttpClientMetrics.Request async = before.start("GET", null, 0);
+        HttpClientMetrics.Request send = before.startSend("GET", null, 0);
+        HttpClientMetrics after = new HttpClientMetrics(registry, 4, List.of());
+        after.headersArrived(async);
+        after.finished(async, null, null, 1);
+        after.sendFinished(send, null, null, 1);
+        assertEquals(0, after.active());
+        assertEquals(0, after.pending());
+        assertTrue(registry.scrape().contains("yawl_http_client_request_latency_ms_count 0"), registry.scrape());
+        assertEquals(2, before.active(), "the meters that started them still count them");
+        assertEquals(2, before.pending());
+    }
+
     @Test
     void finishingWithoutHeadersAlsoClearsPending() {
         HttpClientMetrics m = new HttpClientMetrics(registry, 4, List.of());
